@@ -1,0 +1,110 @@
+// swift-tools-version:6.2
+// The package manifest. Targets are grouped by layer (C shims, libraries, tools, tests);
+// shared Swift settings are applied to every target in one loop at the end, as swift-log does.
+
+import PackageDescription
+
+let package = Package(
+    name: "ContrastiveBoard",
+    products: [
+        .library(name: "EventRecords", targets: ["EventRecords"]),
+        .library(name: "TensorBoard", targets: ["TensorBoard"]),
+        .library(name: "ScalarLogging", targets: ["ScalarLogging"]),
+        .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "Losses", targets: ["Losses"]),
+        .library(name: "Probe", targets: ["Probe"]),
+        .library(name: "Margins", targets: ["Margins"]),
+        .library(name: "Training", targets: ["Training"]),
+        .executable(name: "tb-log", targets: ["tb-log"]),
+        .executable(name: "tb-export", targets: ["tb-export"]),
+        .executable(name: "extract-margins", targets: ["extract-margins"]),
+        .executable(name: "linear-probe", targets: ["linear-probe"]),
+        .executable(name: "contrastive-loss", targets: ["contrastive-loss"]),
+        .executable(name: "run-examples", targets: ["run-examples"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: C targets (never products)
+        .systemLibrary(
+            name: "CProtobufC", pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
+        .target(name: "CCRC32C"),
+
+        // MARK: Libraries
+        .target(name: "EventRecords", dependencies: ["CCRC32C"]),
+        .target(name: "ScalarLogging"),
+        .target(
+            name: "TensorBoard",
+            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
+        .target(
+            name: "Numerics",
+            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(
+            name: "Losses",
+            dependencies: ["Numerics", "ScalarLogging", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Probe", dependencies: ["Numerics", "TensorBoard"]),
+        .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
+        .target(
+            name: "Training",
+            dependencies: ["Numerics", .product(name: "RealModule", package: "swift-numerics")]),
+
+        // MARK: Tools (thin argument parsing over the libraries)
+        .executableTarget(
+            name: "tb-log",
+            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "tb-export",
+            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "extract-margins",
+            dependencies: ["Margins", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "linear-probe",
+            dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "contrastive-loss",
+            dependencies: ["Losses", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "run-examples",
+            dependencies: [
+                "TensorBoard", "Losses", "Probe", "Margins", "Training", "Numerics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "examples/run-examples",
+            resources: []),
+
+        // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["ScalarLogging", "Numerics"],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "TestSupport", "TensorBoard"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Numerics", "TestSupport"]),
+        .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
+        .testTarget(name: "CompatibilityTests", dependencies: ["TensorBoard", "TestSupport"]),
+    ]
+)
+
+// Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C"]
+for target in package.targets where !cTargets.contains(target.name) {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,2 @@
+// Placeholder entry point; replaced by the real command.
+print("tb-log: not implemented yet")

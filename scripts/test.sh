@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine with only the Swift toolchain installed:
+# installs the system libraries and the compatibility venv when missing, then runs `swift test`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/install-deps.sh
+bash scripts/setup-compat-venv.sh
+export CB_COMPAT_VENV="${CB_COMPAT_VENV:-$root/.venv-compat}"
+swift test "$@"
