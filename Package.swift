@@ -24,7 +24,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // MARK: C targets (never products)
@@ -48,15 +47,15 @@ let package = Package(
             dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
         .target(
             name: "Numerics",
-            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["COpenBLAS"]),
         .target(
             name: "Losses",
-            dependencies: ["Numerics", "ScalarLogging", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["Numerics", "ScalarLogging"]),
         .target(name: "Probe", dependencies: ["Numerics", "TensorBoard"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
         .target(
             name: "Training",
-            dependencies: ["Numerics", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["Numerics"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(

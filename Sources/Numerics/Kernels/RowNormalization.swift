@@ -1,0 +1,73 @@
+/// L2 row normalisation and its backward pass: the one implementation every loss uses.
+///
+/// Follows `torch.nn.functional.normalize(x, p=2, dim=1, eps)`: `y_i = x_i / max(‖x_i‖, ε)`.
+extension Matrix {
+    /// The default ε of row normalisation, `1e-12`: `torch.nn.functional.normalize`'s default
+    /// (PyTorch 2.x), so zero rows stay zero exactly as in the reference implementations.
+    public static var defaultNormalizationEpsilon: Scalar { Scalar(1e-12) }
+
+    /// Rows scaled to unit L2 norm, with the norms that were divided out.
+    ///
+    /// `y_i = x_i / max(‖x_i‖₂, ε)` for each row `i` of the `[n, d]` input; a zero row stays zero.
+    ///
+    /// - Parameter epsilon: ε > 0, the floor on the divisor (default `1e-12`).
+    /// - Returns: `normalized` (`[n, d]`) and `norms` (`n` values `‖x_i‖₂`, before the floor).
+    public func normalizedRows(epsilon: Scalar = Matrix.defaultNormalizationEpsilon) -> (
+        normalized: Matrix, norms: [Scalar]
+    ) {
+        var result = self
+        var norms = [Scalar](repeating: 0, count: rows)
+        let d = columns
+        result.elements.withUnsafeMutableBufferPointer { y in
+            for i in 0..<rows {
+                var sum: Scalar = 0
+                for k in 0..<d { sum += y[i * d + k] * y[i * d + k] }
+                let norm = sum.squareRoot()
+                norms[i] = norm
+                let divisor = Swift.max(norm, epsilon)
+                for k in 0..<d { y[i * d + k] /= divisor }
+            }
+        }
+        return (result, norms)
+    }
+
+    /// Backward pass of `normalizedRows`: ∂L/∂x from ∂L/∂y.
+    ///
+    /// For a row with `‖x‖ > ε`: `∂L/∂x = (g − (g·y) y) / ‖x‖`; for a row at or under the floor
+    /// the divisor is the constant ε, so `∂L/∂x = g / ε` (torch's autograd through `clamp_min`).
+    ///
+    /// - Parameters:
+    ///   - outputGradient: `g = ∂L/∂y`, `[n, d]`.
+    ///   - normalized: `y` as returned by `normalizedRows`, `[n, d]`.
+    ///   - norms: The `n` norms returned by `normalizedRows`.
+    ///   - epsilon: The ε used in the forward pass.
+    /// - Returns: `∂L/∂x`, `[n, d]`.
+    public static func normalizedRowsBackward(
+        outputGradient: Matrix, normalized: Matrix, norms: [Scalar],
+        epsilon: Scalar = Matrix.defaultNormalizationEpsilon
+    ) -> Matrix {
+        precondition(
+            outputGradient.rows == normalized.rows && outputGradient.columns == normalized.columns
+                && norms.count == normalized.rows,
+            "normalizedRowsBackward shapes: gradient [\(outputGradient.rows), \(outputGradient.columns)], normalized [\(normalized.rows), \(normalized.columns)], norms \(norms.count)")
+        var result = outputGradient
+        let d = normalized.columns
+        result.elements.withUnsafeMutableBufferPointer { g in
+            normalized.elements.withUnsafeBufferPointer { y in
+                for i in 0..<normalized.rows {
+                    let norm = norms[i]
+                    if norm > epsilon {
+                        var dot: Scalar = 0
+                        for k in 0..<d { dot += g[i * d + k] * y[i * d + k] }
+                        let inverse = 1 / norm
+                        for k in 0..<d { g[i * d + k] = (g[i * d + k] - dot * y[i * d + k]) * inverse }
+                    } else {
+                        let inverse = 1 / epsilon
+                        for k in 0..<d { g[i * d + k] *= inverse }
+                    }
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+/// Row-wise masked log-sum-exp and softmax: the one implementation every loss uses.
+///
+/// Both shift each row by its maximum over the included entries before exponentiating, so
+/// large logits do not overflow.
+extension Matrix {
+    /// Row-wise `log Σ_{j ∈ mask_i} exp(self[i, j])`, max-shifted.
+    ///
+    /// - Parameter mask: Optional row-major `[n, m]` inclusion mask (`true` = included); `nil`
+    ///   includes every entry. A row with no included entry gives `-∞`.
+    /// - Returns: `n` values, in nats.
+    public func logSumExpRows(mask: [Bool]? = nil) -> [Scalar] {
+        precondition(mask.map { $0.count == elements.count } ?? true, "logSumExpRows mask has \(mask?.count ?? 0) entries for a [\(rows), \(columns)] matrix")
+        var result = [Scalar](repeating: -.infinity, count: rows)
+        let m = columns
+        elements.withUnsafeBufferPointer { x in
+            for i in 0..<rows {
+                var maximum = -Scalar.infinity
+                for j in 0..<m where mask?[i * m + j] ?? true { maximum = Swift.max(maximum, x[i * m + j]) }
+                if maximum == -.infinity { continue }
+                if maximum == .infinity { result[i] = .infinity; continue }
+                var sum: Scalar = 0
+                for j in 0..<m where mask?[i * m + j] ?? true { sum += Scalar.exp(x[i * m + j] - maximum) }
+                result[i] = maximum + Scalar.log(sum)
+            }
+        }
+        return result
+    }
+
+    /// Row-wise softmax over the included entries; excluded entries are 0.
+    ///
+    /// `p[i, j] = exp(x[i, j] − max_i) / Σ_k exp(x[i, k] − max_i)` over included entries.
+    /// Each row with at least one included entry sums to 1; a row with none is all zeros.
+    ///
+    /// - Parameter mask: Optional row-major `[n, m]` inclusion mask; `nil` includes all.
+    /// - Returns: `[n, m]` probabilities.
+    public func softmaxRows(mask: [Bool]? = nil) -> Matrix {
+        precondition(mask.map { $0.count == elements.count } ?? true, "softmaxRows mask has \(mask?.count ?? 0) entries for a [\(rows), \(columns)] matrix")
+        var result = Matrix(rows: rows, columns: columns)
+        let m = columns
+        for i in 0..<rows {
+            var maximum = -Scalar.infinity
+            for j in 0..<m where mask?[i * m + j] ?? true { maximum = Swift.max(maximum, elements[i * m + j]) }
+            if maximum == -.infinity { continue }
+            var sum: Scalar = 0
+            for j in 0..<m where mask?[i * m + j] ?? true {
+                let e = Scalar.exp(elements[i * m + j] - maximum)
+                result.elements[i * m + j] = e
+                sum += e
+            }
+            for j in 0..<m { result.elements[i * m + j] /= sum }
+        }
+        return result
+    }
+}

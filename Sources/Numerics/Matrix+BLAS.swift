@@ -1,0 +1,133 @@
+/// Swift-named matrix operations over the BLAS/LAPACK wrappers of `BLAS.swift`.
+///
+/// Losses, the probe and the training substrate call these instead of repeating count
+/// conversions, leading dimensions and nested pointer closures.
+extension Matrix {
+    /// The product `scale · op(left) · op(right)`.
+    ///
+    /// `op(X)` is `X` or its transpose. With `op(left)` of shape `[m, k]` and `op(right)` of
+    /// shape `[k, n]`, the result is `[m, n]`. Calls `cblas_?gemm` through `BLASScalar.gemm`.
+    ///
+    /// - Parameters:
+    ///   - left: Left factor.
+    ///   - right: Right factor.
+    ///   - transposingLeft: Use `leftᵀ`.
+    ///   - transposingRight: Use `rightᵀ`.
+    ///   - scale: α, default 1.
+    /// - Returns: The `[m, n]` product.
+    /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    public static func product(
+        _ left: Matrix, _ right: Matrix, transposingLeft: Bool = false,
+        transposingRight: Bool = false, scale: Scalar = 1
+    ) throws(LinearAlgebraError) -> Matrix {
+        let m = transposingLeft ? left.columns : left.rows
+        let n = transposingRight ? right.rows : right.columns
+        var result = Matrix(rows: m, columns: n)
+        try result.addProduct(
+            left, right, transposingLeft: transposingLeft, transposingRight: transposingRight,
+            scale: scale, keeping: 0)
+        return result
+    }
+
+    /// Updates `self ← scale · op(left) · op(right) + keeping · self` in place.
+    ///
+    /// `self` must be `[m, n]` where `op(left)` is `[m, k]` and `op(right)` is `[k, n]`; a shape
+    /// mismatch is a programmer error (precondition naming both shapes).
+    ///
+    /// - Parameters:
+    ///   - left: Left factor.
+    ///   - right: Right factor.
+    ///   - transposingLeft: Use `leftᵀ`.
+    ///   - transposingRight: Use `rightᵀ`.
+    ///   - scale: α, default 1.
+    ///   - keeping: β, the factor on the current contents, default 1 (accumulate).
+    /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    public mutating func addProduct(
+        _ left: Matrix, _ right: Matrix, transposingLeft: Bool = false,
+        transposingRight: Bool = false, scale: Scalar = 1, keeping: Scalar = 1
+    ) throws(LinearAlgebraError) {
+        let m = transposingLeft ? left.columns : left.rows
+        let k = transposingLeft ? left.rows : left.columns
+        let kRight = transposingRight ? right.columns : right.rows
+        let n = transposingRight ? right.rows : right.columns
+        precondition(
+            k == kRight && rows == m && columns == n,
+            "product shapes: op(left) [\(m), \(k)] × op(right) [\(kRight), \(n)] into [\(rows), \(columns)]")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in elements.indices { elements[i] *= keeping }
+            return
+        }
+        let (lda, ldb, ldc) = (left.columns, right.columns, columns)
+        try left.elements.withUnsafeBufferPointer { (a) throws(LinearAlgebraError) in
+            try right.elements.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
+                try elements.withUnsafeMutableBufferPointer { (c) throws(LinearAlgebraError) in
+                    try Scalar.gemm(
+                        transposeA: transposingLeft, transposeB: transposingRight, m: m, n: n,
+                        k: k, alpha: scale, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
+                        ldb: ldb, beta: keeping, c: c.baseAddress!, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    /// The Gram matrix `self · selfᵀ`, `[rows, rows]`, symmetric and fully filled.
+    ///
+    /// For row-normalised rows this is the cosine-similarity matrix. Calls `cblas_?gemm`.
+    ///
+    /// - Returns: `G[i, j] = Σ_k self[i, k] · self[j, k]`.
+    /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    public func gram() throws(LinearAlgebraError) -> Matrix {
+        try Matrix.product(self, self, transposingRight: true)
+    }
+
+    /// The matrix-vector product `op(self) · vector`.
+    ///
+    /// - Parameters:
+    ///   - vector: `columns` values (`rows` when `transposing`).
+    ///   - transposing: Use `selfᵀ`.
+    /// - Returns: `rows` values (`columns` when `transposing`).
+    /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    public func multiplying(_ vector: [Scalar], transposing: Bool = false) throws(LinearAlgebraError)
+        -> [Scalar]
+    {
+        precondition(
+            vector.count == (transposing ? rows : columns),
+            "matrix-vector shapes: [\(rows), \(columns)]\(transposing ? "ᵀ" : "") × [\(vector.count)]")
+        var result = [Scalar](repeating: 0, count: transposing ? columns : rows)
+        if rows == 0 || columns == 0 { return result }
+        try elements.withUnsafeBufferPointer { (a) throws(LinearAlgebraError) in
+            try vector.withUnsafeBufferPointer { (x) throws(LinearAlgebraError) in
+                try result.withUnsafeMutableBufferPointer { (y) throws(LinearAlgebraError) in
+                    try Scalar.gemv(
+                        transpose: transposing, m: rows, n: columns, alpha: 1, a: a.baseAddress!,
+                        lda: columns, x: x.baseAddress!, beta: 0, y: y.baseAddress!)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Eigenvalues (ascending) and eigenvectors of a symmetric `[n, n]` matrix.
+    ///
+    /// Only the upper triangle is read. Calls LAPACK `?syevd` (divide and conquer).
+    ///
+    /// - Returns: `values` (n, ascending) and `vectors` (`[n, n]`, row `k` is the unit
+    ///   eigenvector of `values[k]`).
+    /// - Throws: `LinearAlgebraError` when LAPACK fails or `n` exceeds `Int32.max`.
+    public func symmetricEigenDecomposition() throws(LinearAlgebraError) -> (
+        values: [Scalar], vectors: Matrix
+    ) {
+        precondition(rows == columns, "symmetric eigen-decomposition needs a square matrix, got [\(rows), \(columns)]")
+        var vectors = self
+        var values = [Scalar](repeating: 0, count: rows)
+        if rows == 0 { return (values, vectors) }
+        let n = rows
+        try vectors.elements.withUnsafeMutableBufferPointer { (a) throws(LinearAlgebraError) in
+            try values.withUnsafeMutableBufferPointer { (w) throws(LinearAlgebraError) in
+                try Scalar.symmetricEigen(n: n, a: a.baseAddress!, w: w.baseAddress!)
+            }
+        }
+        return (values, vectors)
+    }
+}
