@@ -1,0 +1,2 @@
+// Placeholder; replaced by the real benchmark.
+print("cloc benchmark: not implemented yet")

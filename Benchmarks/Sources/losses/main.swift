@@ -1,0 +1,2 @@
+// Placeholder; replaced by the real benchmark.
+print("losses benchmark: not implemented yet")

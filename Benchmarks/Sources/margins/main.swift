@@ -1,0 +1,2 @@
+// Placeholder; replaced by the real benchmark.
+print("margins benchmark: not implemented yet")

@@ -1,0 +1,2 @@
+// Placeholder; replaced by the real benchmark.
+print("probe benchmark: not implemented yet")

@@ -1,0 +1,2 @@
+// Placeholder; replaced by the real benchmark.
+print("records benchmark: not implemented yet")
