@@ -1,39 +1,13 @@
-/// A seeded, repeatable random number generator for tests (SplitMix64).
-///
-/// Same seed, same sequence, on every platform; the swift-collections
-/// `RepeatableRandomNumberGenerator` pattern. SplitMix64 constants from Steele, Lea and Flood,
-/// "Fast splittable pseudorandom number generators" (OOPSLA 2014).
-public struct RepeatableRandomNumberGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public import Numerics
 
-    /// Creates a generator from a seed.
-    ///
-    /// - Parameter seed: Any 64-bit value; equal seeds give equal sequences.
-    public init(seed: UInt64) { state = seed }
+/// The tests' seeded generator: the package's one SplitMix64 implementation, `SeededGenerator`.
+public typealias RepeatableRandomNumberGenerator = SeededGenerator
 
-    /// Returns the next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Returns a standard normal sample (Box–Muller).
+extension SeededGenerator {
+    /// Returns a standard normal sample (Box–Muller on two uniforms).
     public mutating func nextGaussian() -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
         let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-    @inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-    @inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-    import Foundation
-    @inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-    @inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-#endif
