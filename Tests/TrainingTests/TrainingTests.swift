@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 import TestSupport
 import Testing
@@ -83,5 +84,43 @@ import Training
         #expect(first.flatMap { $0 }.sorted() == Array(0..<10))
         var c = SeededGenerator(seed: 9)
         #expect(shuffledBatches(sampleCount: 10, batchSize: 3, dropLast: true, using: &c).count == 3)
+    }
+}
+
+@Suite struct DatasetTests {
+    @Test func diamondsSplitAndStandardisation() throws {
+        let split = try Diamonds.load(path: packageRootPath + "/data/diamonds.csv")
+        // 53,940 rows; every fourth row (i % 4 == 3) is a test row.
+        #expect(split.trainLabels.count == 40_455)
+        #expect(split.testLabels.count == 13_485)
+        #expect(split.trainFeatures.columns == 22)
+        // Standardised training columns: mean 0, ddof-0 variance 1 (Float storage: ~1e-6).
+        for j in 0..<22 {
+            var mean = 0.0, square = 0.0
+            for i in 0..<split.trainFeatures.rows { mean += Double(split.trainFeatures[i, j]); square += Double(split.trainFeatures[i, j]) * Double(split.trainFeatures[i, j]) }
+            mean /= Double(split.trainFeatures.rows)
+            #expect(abs(mean) < 1e-5)
+            #expect(abs(square / Double(split.trainFeatures.rows) - mean * mean - 1) < 1e-4)
+        }
+        // First data row: 0.23,Ideal,E,SI2 → label 4.
+        #expect(split.trainLabels[0] == 4)
+    }
+
+    @Test func diamondsErrorsNameTheLine() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory + "/d.csv"
+            try "carat,cut,color,clarity,depth,table,price,x,y,z\n0.2,Ideal,E,SI2,61,55,326,3.9,3.9,2.4\n0.3,Superb,E,SI2,61,55,326,3.9,3.9,2.4\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: DatasetError.malformedLine(path: path, line: 3, reason: "unknown cut 'Superb'")) { try Diamonds.load(path: path) }
+        }
+    }
+
+    @Test func digitsSplitAndAugmentation() throws {
+        let split = try Digits.load(featuresPath: packageRootPath + "/data/digits_x.npy", labelsPath: packageRootPath + "/data/digits_y.npy")
+        #expect(split.trainLabels.count == 1348 && split.testLabels.count == 449)
+        #expect(split.trainFeatures.elements.allSatisfy { $0 >= 0 && $0 <= 1 })
+        var rng = SeededGenerator(seed: 4)
+        let view = Digits.augmented(split.trainFeatures.selectingRows(0..<8), using: &rng)
+        #expect(view.rows == 8 && view.elements.allSatisfy { $0 >= 0 && $0 <= 1 })
+        #expect(view != split.trainFeatures.selectingRows(0..<8))
     }
 }
