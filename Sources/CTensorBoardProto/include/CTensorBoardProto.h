@@ -1,2 +1,19 @@
-// Placeholder umbrella header; replaced by the generated protobuf-c headers.
-int CTensorBoardProto_placeholder(void);
+// Umbrella header of the generated protobuf-c code; written by scripts/generate-protos.sh.
+#include "google/protobuf/struct.pb-c.h"
+#include "tensorboard/compat/proto/event.pb-c.h"
+#include "tensorboard/compat/proto/histogram.pb-c.h"
+#include "tensorboard/compat/proto/resource_handle.pb-c.h"
+#include "tensorboard/compat/proto/summary.pb-c.h"
+#include "tensorboard/compat/proto/tensor.pb-c.h"
+#include "tensorboard/compat/proto/tensor_shape.pb-c.h"
+#include "tensorboard/compat/proto/types.pb-c.h"
+#include "tensorboard/plugins/audio/plugin_data.pb-c.h"
+#include "tensorboard/plugins/custom_scalar/layout.pb-c.h"
+#include "tensorboard/plugins/histogram/plugin_data.pb-c.h"
+#include "tensorboard/plugins/hparams/api.pb-c.h"
+#include "tensorboard/plugins/hparams/plugin_data.pb-c.h"
+#include "tensorboard/plugins/image/plugin_data.pb-c.h"
+#include "tensorboard/plugins/pr_curve/plugin_data.pb-c.h"
+#include "tensorboard/plugins/projector/projector_config.pb-c.h"
+#include "tensorboard/plugins/scalar/plugin_data.pb-c.h"
+#include "tensorboard/plugins/text/plugin_data.pb-c.h"

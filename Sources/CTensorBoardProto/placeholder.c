@@ -1,2 +1,0 @@
-#include "CTensorBoardProto.h"
-int CTensorBoardProto_placeholder(void) { return 0; }
