@@ -1,0 +1,27 @@
+public import EventRecords
+
+/// Errors of `SummaryWriter` and the summary builders.
+public enum SummaryWriterError: Error, Equatable, CustomStringConvertible {
+    /// The log directory could not be created.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// A wall time was NaN or infinite (TensorBoard's data server stops reading a file at a
+    /// NaN wall time, spec §4.3).
+    case invalidWallTime(Double)
+    /// A step was negative.
+    case negativeStep(Int)
+    /// An argument is invalid for the summary kind (shape, range, count...).
+    case invalidArgument(String)
+    /// The record layer failed (write error, closed writer...).
+    case record(RecordError)
+
+    /// One line saying what happened and what to do.
+    public var description: String {
+        switch self {
+        case .cannotCreateDirectory(let path, let reason): return "cannot create log directory \(path): \(reason)"
+        case .invalidWallTime(let value): return "wall time \(value) is not finite; pass seconds since the Unix epoch or omit it"
+        case .negativeStep(let step): return "step \(step) is negative; steps start at 0"
+        case .invalidArgument(let message): return message
+        case .record(let error): return error.description
+        }
+    }
+}
