@@ -48,11 +48,13 @@ public final class SummaryWriter: Sendable {
     ///     `SessionLog{START}` at this step, as torch's `purge_step` (spec §3.2, §4.5).
     ///   - options: Buffering and flush settings of the record writer.
     ///   - onError: Called once, on the background thread, with the first write error.
-    /// - Throws: `SummaryWriterError.cannotCreateDirectory` or `.record`.
+    ///   - startWallTime: Wall time of the leading `file_version` event and of the file name
+    ///     (default: now); fix it to produce byte-identical files.
+    /// - Throws: `SummaryWriterError.cannotCreateDirectory`, `.invalidWallTime` or `.record`.
     public init(
         logDirectory: String, filenameSuffix: String = "", scalarEncoding: ScalarEncoding = .simpleValue,
         purgeStep: Int? = nil, options: RecordWriterOptions = RecordWriterOptions(),
-        onError: (@Sendable (RecordError) -> Void)? = nil
+        onError: (@Sendable (RecordError) -> Void)? = nil, startWallTime: Double? = nil
     ) throws(SummaryWriterError) {
         do {
             try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
@@ -60,7 +62,8 @@ public final class SummaryWriter: Sendable {
             throw .cannotCreateDirectory(path: logDirectory, reason: Self.reason(error))
         }
         if let purgeStep, purgeStep < 0 { throw .negativeStep(purgeStep) }
-        let wallTime = Date().timeIntervalSince1970
+        let wallTime = startWallTime ?? Date().timeIntervalSince1970
+        guard wallTime.isFinite else { throw .invalidWallTime(wallTime) }
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         let pid = ProcessInfo.processInfo.processIdentifier
         let seconds = String(format: "%010d", Int(wallTime))

@@ -1,2 +1,0 @@
-// Placeholder entry point; replaced by the real command.
-print("tb-log: not implemented yet")
