@@ -1,0 +1,35 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Access to the Python virtual environment with the real TensorBoard, tbparse and tensorboardX
+/// (created by scripts/setup-compat-venv.sh, found at $CB_COMPAT_VENV or <repo>/.venv-compat).
+///
+/// Locally, without the venv, the compatibility suites are disabled with that reason. When the
+/// environment variable CI is set, the suites always run, and a missing venv fails them.
+enum CompatEnvironment {
+    static let venv: String = ProcessInfo.processInfo.environment["CB_COMPAT_VENV"] ?? packageRootPath + "/.venv-compat"
+    static let python = venv + "/bin/python"
+    static let available = FileManager.default.isExecutableFile(atPath: python)
+    static let required = ProcessInfo.processInfo.environment["CI"] != nil
+    static let shouldRun = available || required
+    static let scripts = packageRootPath + "/Tests/CompatibilityTests/python/"
+
+    /// Runs a Python helper script and returns its stdout; records an issue on failure.
+    static func run(_ script: String, _ arguments: [String]) throws -> String {
+        guard available else {
+            Issue.record("compatibility venv missing at \(venv): run scripts/setup-compat-venv.sh")
+            return ""
+        }
+        let result = try runProcess(python, [scripts + script] + arguments)
+        if result.status != 0 {
+            Issue.record("\(script) failed (\(result.status)): \(result.standardError.suffix(3000))")
+        }
+        return result.standardOutput
+    }
+
+    /// Parses JSON text.
+    static func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
+}
