@@ -1,2 +1,0 @@
-// Placeholder entry point; replaced by the real examples runner.
-print("run-examples: not implemented yet")
