@@ -12,6 +12,13 @@ public final class InMemoryScalarLogger: ScalarLogger {
         public var value: Double
         /// Training step.
         public var step: Int
+
+        /// Creates an entry.
+        public init(tag: String, value: Double, step: Int) {
+            self.tag = tag
+            self.value = value
+            self.step = step
+        }
     }
 
     private let state = Mutex<(scalars: [Entry], layouts: [CustomScalarLayout])>(([], []))

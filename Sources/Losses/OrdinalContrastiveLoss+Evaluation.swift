@@ -1,0 +1,245 @@
+import Dispatch
+public import Numerics
+import ScalarLogging
+
+/// The value and gradients of one CLOC evaluation.
+public struct OrdinalContrastiveResult<Scalar: BLASScalar>: Sendable {
+    /// The loss (Double, as the original's float64 result).
+    public var loss: Double
+    /// ∂loss/∂embeddings, `[N, D]` row-major.
+    public var embeddingGradient: Matrix<Scalar>
+    /// ∂loss/∂θ for the learnable raw margins only, in margin order (fixed margins get none).
+    public var learnableMarginGradient: [Double]
+    /// ∂loss/∂θ for every raw margin, as if all were learnable (for parity checks).
+    public var allMarginGradient: [Double]
+    /// Per-anchor hinge sums Σ_p Σ_n max(0, z_apn) (before normalisation), N entries.
+    public var anchorHingeSums: [Double]
+}
+
+extension OrdinalContrastiveLoss {
+    /// Evaluates the loss and its gradients on a batch, and logs the margins when `step` is set.
+    ///
+    /// Complexity O(N²·D) for the similarity products (BLAS) plus O(N²·log N) for the hinge
+    /// sums (per anchor: one sort of the margin-shifted negatives, binary search and prefix
+    /// sums per positive), O(N²) memory; anchors are spread over the available cores.
+    ///
+    /// - Parameters:
+    ///   - embeddings: `[N, D]` row-major, N ≥ 1 (for CLOC usually the classifier logits).
+    ///   - labels: N class indices in `0..<classCount`.
+    ///   - step: Global step; when set and a logger is attached, each margin δ is logged.
+    /// - Returns: Loss, ∂loss/∂embeddings (`[N, D]`) and ∂loss/∂θ.
+    /// - Throws: `LossError` for bad input; what the logger throws.
+    public func forward<Scalar: BLASScalar>(embeddings: Matrix<Scalar>, labels: [Int], step: Int? = nil) throws -> OrdinalContrastiveResult<Scalar> {
+        let n = embeddings.rows
+        guard n > 0 else { throw LossError.emptyBatch }
+        guard labels.count == n else {
+            throw LossError.shapeMismatch(what: "labels", expected: "\(n) labels (one per row)", actual: "\(labels.count)")
+        }
+        for (index, label) in labels.enumerated() where label < 0 || label >= classCount {
+            throw LossError.labelOutOfRange(index: index, label: label, classCount: classCount)
+        }
+        if let index = embeddings.elements.firstIndex(where: { !$0.isFinite }) {
+            throw LossError.nonFiniteInput(what: "embeddings", index: index)
+        }
+        try logMargins(step: step)
+
+        let c = classCount
+        let delta = margins
+        // Class positions and the class margin matrix m(c, c′) = |pos_c − pos_c′|.
+        var position = [Double](repeating: 0, count: c)
+        for k in 1..<max(1, c) {
+            // Single-margin positions are float32 sums, as in the original.
+            position[k] = variant == .multiMargin ? position[k - 1] + delta[k - 1] : Double(Float(position[k - 1]) + Float(delta[0]))
+        }
+        var classMargin = [Double](repeating: 0, count: c * c)
+        for i in 0..<c { for j in 0..<c { classMargin[i * c + j] = abs(position[i] - position[j]) } }
+
+        let marginTable = classMargin
+        let epsilon = Scalar(Self.cosineEpsilon)
+        let (unit, norms) = embeddings.normalizedRows(epsilon: epsilon)
+        let similarity = try unit.gram()
+        var weightGradient = Matrix<Scalar>(rows: n, columns: n)  // G of spec §7(0)
+        var hingeSums = [Double](repeating: 0, count: n)
+        var perAnchorLoss = [Double](repeating: 0, count: n)
+        let squaredNegatives = reduction == .original
+        let chunkCount = Swift.min(n, 4 * Swift.max(1, BLASThreads.processorCount))
+        var classPairGradient = [Double](repeating: 0, count: chunkCount * c * c)  // Σ G_an per (t_a, t_n)
+
+        similarity.elements.withUnsafeBufferPointer { sBuffer in
+            weightGradient.elements.withUnsafeMutableBufferPointer { gBuffer in
+                hingeSums.withUnsafeMutableBufferPointer { hingeBuffer in
+                    perAnchorLoss.withUnsafeMutableBufferPointer { lossBuffer in
+                        classPairGradient.withUnsafeMutableBufferPointer { pairBuffer in
+                            // Workers write disjoint rows of G, disjoint anchor slots and their own
+                            // chunk's class-pair block: no two iterations touch the same memory.
+                            nonisolated(unsafe) let s = sBuffer
+                            nonisolated(unsafe) let g = gBuffer
+                            nonisolated(unsafe) let hinge = hingeBuffer
+                            nonisolated(unsafe) let anchorLoss = lossBuffer
+                            nonisolated(unsafe) let pair = pairBuffer
+                            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                                var scratch = AnchorScratch(capacity: n)
+                                let start = chunk * n / chunkCount
+                                let end = (chunk + 1) * n / chunkCount
+                                for a in start..<end {
+                                    let (sum, value) = Self.evaluateAnchor(
+                                        a, n: n, labels: labels, classCount: c, classMargin: marginTable, similarity: s,
+                                        gradient: g, pairGradient: pair, pairOffset: chunk * c * c,
+                                        squaredNegatives: squaredNegatives, scratch: &scratch)
+                                    hinge[a] = sum
+                                    anchorLoss[a] = value
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let loss = perAnchorLoss.reduce(0, +) / Double(n)
+
+        // ∂L/∂U = (G + Gᵀ) U, then through the normalisation.
+        var symmetric = weightGradient
+        for i in 0..<n { for j in 0..<n { symmetric.elements[i * n + j] += weightGradient.elements[j * n + i] } }
+        let unitGradient = try Matrix.product(symmetric, unit)
+        let embeddingGradient = Matrix.normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
+
+        // ∂L/∂δ_k = Σ over class pairs (c, c′) spanning boundary k of Σ G_an; then ∂L/∂θ.
+        var pairTotals = [Double](repeating: 0, count: c * c)
+        for chunk in 0..<chunkCount { for i in 0..<(c * c) { pairTotals[i] += classPairGradient[chunk * c * c + i] } }
+        var all: [Double]
+        switch variant {
+        case .multiMargin:
+            all = [Double](repeating: 0, count: rawMargins.count)
+            for ca in 0..<c {
+                for cn in 0..<c where ca != cn {
+                    let total = pairTotals[ca * c + cn]
+                    if total == 0 { continue }
+                    for k in Swift.min(ca, cn)..<Swift.max(ca, cn) { all[k] += total }
+                }
+            }
+        case .singleMargin:
+            var total = 0.0
+            for ca in 0..<c { for cn in 0..<c { total += pairTotals[ca * c + cn] * Double(abs(ca - cn)) } }
+            all = [total]
+        }
+        for k in all.indices { all[k] *= Softplus.derivative(rawMargins[k]) }
+        let learnable = zip(all, isLearnable).compactMap { $1 ? $0 : nil }
+        return OrdinalContrastiveResult(
+            loss: loss, embeddingGradient: embeddingGradient, learnableMarginGradient: learnable, allMarginGradient: all,
+            anchorHingeSums: hingeSums)
+    }
+
+    /// Logs every margin δ under its tag when a logger is attached and `step` is set.
+    private func logMargins(step: Int?) throws {
+        guard let logger, let step else { return }
+        for (tag, value) in zip(marginTags, margins) { try logger.logScalar(tag: tag, value: value, step: step) }
+    }
+
+    /// Reusable per-worker buffers.
+    struct AnchorScratch {
+        var negatives: [Double]  // v_n = S_an + m(t_a, t_n), sorted ascending
+        var suffix: [Double]  // suffix[i] = Σ_{j ≥ i} negatives[j]
+        var positives: [Double]  // S_ap, sorted ascending
+        var negativeIndex: [Int]
+        var positiveIndex: [Int]
+        var values: [Double]  // v_n by batch order of negatives
+
+        init(capacity: Int) {
+            negatives = []
+            negatives.reserveCapacity(capacity)
+            suffix = [Double](repeating: 0, count: capacity + 1)
+            positives = []
+            positives.reserveCapacity(capacity)
+            negativeIndex = []
+            negativeIndex.reserveCapacity(capacity)
+            positiveIndex = []
+            positiveIndex.reserveCapacity(capacity)
+            values = []
+            values.reserveCapacity(capacity)
+        }
+    }
+
+    /// First index in the ascending `sorted` whose value is > `threshold` (upper bound).
+    @inline(__always)
+    static func upperBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if sorted[mid] > threshold { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+
+    /// First index in the ascending `sorted` whose value is ≥ `threshold` (lower bound).
+    @inline(__always)
+    static func lowerBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if sorted[mid] >= threshold { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+
+    /// Hinge sum of anchor `a` and its row of G (spec §7(0)); returns (hinge sum, ℓ_a).
+    ///
+    /// Σ_p Σ_n max(0, v_n − s_p) with v_n = S_an + m(t_a, t_n) and s_p = S_ap: for each positive,
+    /// the negatives with v_n > s_p are a suffix of the sorted v, so the sum is
+    /// `suffix − s_p·count`. G_ap = −w·count, and G_an = w·#{p : s_p < v_n} by a binary search in
+    /// the sorted s. Ties (v_n = s_p) contribute nothing, as ReLU(0) with gradient 0.
+    @inline(__always)
+    static func evaluateAnchor<Scalar: BLASScalar>(
+        _ a: Int, n: Int, labels: [Int], classCount c: Int, classMargin: [Double], similarity s: UnsafeBufferPointer<Scalar>,
+        gradient g: UnsafeMutableBufferPointer<Scalar>, pairGradient pair: UnsafeMutableBufferPointer<Double>, pairOffset: Int,
+        squaredNegatives: Bool, scratch: inout AnchorScratch
+    ) -> (Double, Double) {
+        let ta = labels[a]
+        scratch.negatives.removeAll(keepingCapacity: true)
+        scratch.positives.removeAll(keepingCapacity: true)
+        scratch.negativeIndex.removeAll(keepingCapacity: true)
+        scratch.positiveIndex.removeAll(keepingCapacity: true)
+        scratch.values.removeAll(keepingCapacity: true)
+        let row = a * n
+        for j in 0..<n {
+            let tj = labels[j]
+            if tj == ta {
+                if j != a {
+                    scratch.positives.append(Double(s[row + j]))
+                    scratch.positiveIndex.append(j)
+                }
+            } else {
+                let v = Double(s[row + j]) + classMargin[ta * c + tj]
+                scratch.values.append(v)
+                scratch.negativeIndex.append(j)
+            }
+        }
+        let q = scratch.positiveIndex.count
+        let negativeCount = scratch.negativeIndex.count
+        if q == 0 || negativeCount == 0 { return (0, 0) }
+        let weight = 1 / (Double(n) * Double(q) * Double(negativeCount) * (squaredNegatives ? Double(negativeCount) : 1))
+        scratch.negatives.append(contentsOf: scratch.values)
+        scratch.negatives.sort()
+        scratch.suffix[negativeCount] = 0
+        for i in stride(from: negativeCount - 1, through: 0, by: -1) { scratch.suffix[i] = scratch.suffix[i + 1] + scratch.negatives[i] }
+        var hinge = 0.0
+        scratch.negatives.withUnsafeBufferPointer { sortedNegatives in
+            for (k, p) in scratch.positiveIndex.enumerated() {
+                let threshold = scratch.positives[k]
+                let first = upperBound(sortedNegatives, threshold)
+                let count = negativeCount - first
+                hinge += scratch.suffix[first] - threshold * Double(count)
+                g[row + p] = Scalar(-weight * Double(count))
+            }
+        }
+        scratch.positives.sort()
+        scratch.positives.withUnsafeBufferPointer { sortedPositives in
+            for (k, j) in scratch.negativeIndex.enumerated() {
+                let active = lowerBound(sortedPositives, scratch.values[k])
+                let value = weight * Double(active)
+                g[row + j] = Scalar(value)
+                pair[pairOffset + ta * c + labels[j]] += value
+            }
+        }
+        return (hinge, hinge * weight * Double(n))
+    }
+}
