@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `contrastive-loss`: evaluate a loss and its gradients on saved arrays, for parity checks
+/// against the PyTorch reference implementations.
+@main
+struct ContrastiveLoss: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contrastive-loss",
+        abstract: "Evaluate a contrastive loss and its analytic gradients on .npy arrays (parity checks against PyTorch).",
+        discussion: """
+            Inputs are .npy files (float32/float64 features, int32/int64 labels, C order,
+            little-endian). With --json the output is one JSON object:
+            {"loss": L, "grad": {"input": [[...]], "theta": [...]}}.
+            """,
+        subcommands: [CLOCMultiCommand.self, CLOCSingleCommand.self])
+}

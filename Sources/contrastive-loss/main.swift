@@ -1,2 +1,0 @@
-// Placeholder entry point; replaced by the real command.
-print("contrastive-loss: not implemented yet")
