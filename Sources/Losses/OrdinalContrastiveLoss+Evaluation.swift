@@ -20,8 +20,8 @@ extension OrdinalContrastiveLoss {
     /// Evaluates the loss and its gradients on a batch, and logs the margins when `step` is set.
     ///
     /// Complexity O(N²·D) for the similarity products (BLAS) plus O(N²·log N) for the hinge
-    /// sums (per anchor: one sort of the margin-shifted negatives, binary search and prefix
-    /// sums per positive), O(N²) memory; anchors are spread over the available cores.
+    /// sums (per anchor: one sort of the positives' similarities, then a binary search and
+    /// prefix sums per negative), O(N²) memory; anchors are spread over the available cores.
     ///
     /// - Parameters:
     ///   - embeddings: `[N, D]` row-major, N ≥ 1 (for CLOC usually the classifier logits).
@@ -29,6 +29,8 @@ extension OrdinalContrastiveLoss {
     ///   - step: Global step; when set and a logger is attached, each margin δ is logged.
     /// - Returns: Loss, ∂loss/∂embeddings (`[N, D]`) and ∂loss/∂θ.
     /// - Throws: `LossError` for bad input; what the logger throws.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(embeddings: Matrix<Scalar>, labels: [Int], step: Int? = nil) throws -> OrdinalContrastiveResult<Scalar> {
         let n = embeddings.rows
         guard n > 0 else { throw LossError.emptyBatch }
@@ -78,16 +80,20 @@ extension OrdinalContrastiveLoss {
                             nonisolated(unsafe) let anchorLoss = lossBuffer
                             nonisolated(unsafe) let pair = pairBuffer
                             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                                labels.withUnsafeBufferPointer { labelBuffer in
+                                marginTable.withUnsafeBufferPointer { marginBuffer in
                                 var scratch = AnchorScratch(capacity: n)
                                 let start = chunk * n / chunkCount
                                 let end = (chunk + 1) * n / chunkCount
                                 for a in start..<end {
                                     let (sum, value) = Self.evaluateAnchor(
-                                        a, n: n, labels: labels, classCount: c, classMargin: marginTable, similarity: s,
+                                        a, n: n, labels: labelBuffer, classCount: c, classMargin: marginBuffer, similarity: s,
                                         gradient: g, pairGradient: pair, pairOffset: chunk * c * c,
                                         squaredNegatives: squaredNegatives, scratch: &scratch)
                                     hinge[a] = sum
                                     anchorLoss[a] = value
+                                }
+                                }
                                 }
                             }
                         }
@@ -99,7 +105,19 @@ extension OrdinalContrastiveLoss {
 
         // ∂L/∂U = (G + Gᵀ) U, then through the normalisation.
         var symmetric = weightGradient
-        for i in 0..<n { for j in 0..<n { symmetric.elements[i * n + j] += weightGradient.elements[j * n + i] } }
+        symmetric.elements.withUnsafeMutableBufferPointer { out in
+            weightGradient.elements.withUnsafeBufferPointer { g in
+                // Blocked transpose-add for cache locality.
+                let block = 64
+                for i0 in stride(from: 0, to: n, by: block) {
+                    for j0 in stride(from: 0, to: n, by: block) {
+                        for i in i0..<Swift.min(i0 + block, n) {
+                            for j in j0..<Swift.min(j0 + block, n) { out[i * n + j] += g[j * n + i] }
+                        }
+                    }
+                }
+            }
+        }
         let unitGradient = try Matrix.product(symmetric, unit)
         let embeddingGradient = Matrix.normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
 
@@ -137,25 +155,27 @@ extension OrdinalContrastiveLoss {
 
     /// Reusable per-worker buffers.
     struct AnchorScratch {
-        var negatives: [Double]  // v_n = S_an + m(t_a, t_n), sorted ascending
-        var suffix: [Double]  // suffix[i] = Σ_{j ≥ i} negatives[j]
-        var positives: [Double]  // S_ap, sorted ascending
-        var negativeIndex: [Int]
+        var positives: [Double]  // s_p = S_ap, sorted ascending
+        var prefix: [Double]  // prefix[k] = Σ_{i < k} positives[i]
+        var histogram: [Int]  // histogram[L] = #negatives with L positives below their v_n
+        var positiveValues: [Double]  // s_p in batch order
         var positiveIndex: [Int]
-        var values: [Double]  // v_n by batch order of negatives
+        var negativeIndex: [Int]
+        var negativeRank: [Int]  // L_n per negative, in batch order
 
         init(capacity: Int) {
-            negatives = []
-            negatives.reserveCapacity(capacity)
-            suffix = [Double](repeating: 0, count: capacity + 1)
             positives = []
             positives.reserveCapacity(capacity)
-            negativeIndex = []
-            negativeIndex.reserveCapacity(capacity)
+            prefix = [Double](repeating: 0, count: capacity + 1)
+            histogram = [Int](repeating: 0, count: capacity + 2)
+            positiveValues = []
+            positiveValues.reserveCapacity(capacity)
             positiveIndex = []
             positiveIndex.reserveCapacity(capacity)
-            values = []
-            values.reserveCapacity(capacity)
+            negativeIndex = []
+            negativeIndex.reserveCapacity(capacity)
+            negativeRank = []
+            negativeRank.reserveCapacity(capacity)
         }
     }
 
@@ -183,61 +203,65 @@ extension OrdinalContrastiveLoss {
 
     /// Hinge sum of anchor `a` and its row of G (spec §7(0)); returns (hinge sum, ℓ_a).
     ///
-    /// Σ_p Σ_n max(0, v_n − s_p) with v_n = S_an + m(t_a, t_n) and s_p = S_ap: for each positive,
-    /// the negatives with v_n > s_p are a suffix of the sorted v, so the sum is
-    /// `suffix − s_p·count`. G_ap = −w·count, and G_an = w·#{p : s_p < v_n} by a binary search in
-    /// the sorted s. Ties (v_n = s_p) contribute nothing, as ReLU(0) with gradient 0.
+    /// With s_p = S_ap sorted ascending (q values) and v_n = S_an + m(t_a, t_n), a negative's
+    /// active positives are those with s_p < v_n: `L_n` of them, found by binary search, so
+    /// Σ_p max(0, v_n − s_p) = L_n·v_n − Σ_{k < L_n} s_(k) (prefix sums) and G_an = w·L_n.
+    /// A positive p is active with the negatives whose `L_n ≥ U_p`, `U_p` = #{s ≤ s_p}
+    /// (upper bound), so G_ap = −w·#{n : L_n ≥ U_p} from suffix sums of a histogram of L_n.
+    /// Ties (v_n = s_p) contribute nothing, as ReLU(0) with gradient 0. Only the positives are
+    /// sorted: O(q log q + c log q) per anchor.
     @inline(__always)
     static func evaluateAnchor<Scalar: BLASScalar>(
-        _ a: Int, n: Int, labels: [Int], classCount c: Int, classMargin: [Double], similarity s: UnsafeBufferPointer<Scalar>,
-        gradient g: UnsafeMutableBufferPointer<Scalar>, pairGradient pair: UnsafeMutableBufferPointer<Double>, pairOffset: Int,
-        squaredNegatives: Bool, scratch: inout AnchorScratch
+        _ a: Int, n: Int, labels: UnsafeBufferPointer<Int>, classCount c: Int, classMargin: UnsafeBufferPointer<Double>,
+        similarity s: UnsafeBufferPointer<Scalar>, gradient g: UnsafeMutableBufferPointer<Scalar>,
+        pairGradient pair: UnsafeMutableBufferPointer<Double>, pairOffset: Int, squaredNegatives: Bool, scratch: inout AnchorScratch
     ) -> (Double, Double) {
         let ta = labels[a]
-        scratch.negatives.removeAll(keepingCapacity: true)
-        scratch.positives.removeAll(keepingCapacity: true)
-        scratch.negativeIndex.removeAll(keepingCapacity: true)
+        scratch.positiveValues.removeAll(keepingCapacity: true)
         scratch.positiveIndex.removeAll(keepingCapacity: true)
-        scratch.values.removeAll(keepingCapacity: true)
+        scratch.negativeIndex.removeAll(keepingCapacity: true)
         let row = a * n
-        for j in 0..<n {
-            let tj = labels[j]
-            if tj == ta {
-                if j != a {
-                    scratch.positives.append(Double(s[row + j]))
-                    scratch.positiveIndex.append(j)
-                }
-            } else {
-                let v = Double(s[row + j]) + classMargin[ta * c + tj]
-                scratch.values.append(v)
-                scratch.negativeIndex.append(j)
-            }
+        for j in 0..<n where labels[j] == ta && j != a {
+            scratch.positiveValues.append(s[row + j].doubleValue)
+            scratch.positiveIndex.append(j)
         }
         let q = scratch.positiveIndex.count
-        let negativeCount = scratch.negativeIndex.count
+        let negativeCount = n - q - 1
         if q == 0 || negativeCount == 0 { return (0, 0) }
         let weight = 1 / (Double(n) * Double(q) * Double(negativeCount) * (squaredNegatives ? Double(negativeCount) : 1))
-        scratch.negatives.append(contentsOf: scratch.values)
-        scratch.negatives.sort()
-        scratch.suffix[negativeCount] = 0
-        for i in stride(from: negativeCount - 1, through: 0, by: -1) { scratch.suffix[i] = scratch.suffix[i + 1] + scratch.negatives[i] }
+        scratch.positives.removeAll(keepingCapacity: true)
+        scratch.positives.append(contentsOf: scratch.positiveValues)
+        scratch.positives.withUnsafeMutableBufferPointer { sortAscending($0) }
         var hinge = 0.0
-        scratch.negatives.withUnsafeBufferPointer { sortedNegatives in
-            for (k, p) in scratch.positiveIndex.enumerated() {
-                let threshold = scratch.positives[k]
-                let first = upperBound(sortedNegatives, threshold)
-                let count = negativeCount - first
-                hinge += scratch.suffix[first] - threshold * Double(count)
-                g[row + p] = Scalar(-weight * Double(count))
-            }
-        }
-        scratch.positives.sort()
-        scratch.positives.withUnsafeBufferPointer { sortedPositives in
-            for (k, j) in scratch.negativeIndex.enumerated() {
-                let active = lowerBound(sortedPositives, scratch.values[k])
-                let value = weight * Double(active)
-                g[row + j] = Scalar(value)
-                pair[pairOffset + ta * c + labels[j]] += value
+        scratch.prefix.withUnsafeMutableBufferPointer { prefix in
+            scratch.histogram.withUnsafeMutableBufferPointer { histogram in
+                scratch.positives.withUnsafeBufferPointer { sorted in
+                    prefix[0] = 0
+                    for k in 0..<q { prefix[k + 1] = prefix[k] + sorted[k] }
+                    for k in 0...q { histogram[k] = 0 }
+                    let marginRow = ta * c
+                    for j in 0..<n {
+                        let tj = labels[j]
+                        if tj == ta { continue }
+                        let v = s[row + j].doubleValue + classMargin[marginRow + tj]
+                        let active = lowerBound(sorted, v)
+                        hinge += Double(active) * v - prefix[active]
+                        histogram[active] += 1
+                        let value = weight * Double(active)
+                        g[row + j] = Scalar(value)
+                        pair[pairOffset + marginRow + tj] += value
+                    }
+                    // histogram[k] ← #negatives with L_n ≥ k (suffix sums).
+                    var running = 0
+                    for k in stride(from: q, through: 0, by: -1) {
+                        running += histogram[k]
+                        histogram[k] = running
+                    }
+                    for (k, p) in scratch.positiveIndex.enumerated() {
+                        let rank = upperBound(sorted, scratch.positiveValues[k])
+                        g[row + p] = Scalar(-weight * Double(histogram[rank]))
+                    }
+                }
             }
         }
         return (hinge, hinge * weight * Double(n))

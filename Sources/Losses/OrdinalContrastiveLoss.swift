@@ -16,8 +16,10 @@ public import ScalarLogging
 /// same units as cosine similarity.
 ///
 /// The hinge sums are evaluated exactly without the original's O(N³) tensor: per anchor, the
-/// margin-shifted negative similarities are sorted once and each positive takes a binary search
-/// plus prefix sums, so forward and backward cost O(N²·D + N²·log N) time and O(N²) memory.
+/// positives' similarities are sorted once and each margin-shifted negative takes a binary
+/// search plus prefix sums (the issue suggested sorting the negatives; sorting the smaller set
+/// is the same computation, faster), so forward and backward cost O(N²·D + N²·log N) time and
+/// O(N²) memory.
 ///
 /// Raw margin parameters θ are Double (the original's multi-margin parameters are float64);
 /// embeddings may be Float or Double.

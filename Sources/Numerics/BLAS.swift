@@ -96,6 +96,8 @@ extension Float: BLASScalar {
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
     /// Calls `cosf`.
     @inlinable public static func cos(_ x: Float) -> Float { cosf(x) }
+    /// `Double(self)`.
+    @inlinable public var doubleValue: Double { Double(self) }
     /// Calls `cblas_sgemm`.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -145,6 +147,8 @@ extension Double: BLASScalar {
     @inlinable public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     /// Calls C `cos`.
     @inlinable public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
+    /// `self`.
+    @inlinable public var doubleValue: Double { self }
     /// Calls `cblas_dgemm`.
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,

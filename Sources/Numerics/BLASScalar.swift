@@ -19,6 +19,8 @@ where Self.RawSignificand: FixedWidthInteger {
     static func tanh(_ x: Self) -> Self
     /// Cosine of an angle in radians (C `cosf` / `cos`).
     static func cos(_ x: Self) -> Self
+    /// The value widened (or kept) as `Double`, without the generic conversion path.
+    var doubleValue: Double { get }
 
     /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C`.
     ///

@@ -18,6 +18,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     ///   - rows: Number of rows, ≥ 0.
     ///   - columns: Number of columns, ≥ 0.
     ///   - value: Fill value (default 0).
+    @inlinable
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "Matrix shape [\(rows), \(columns)] is negative")
         self.rows = rows
@@ -31,6 +32,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     ///   - rows: Number of rows, ≥ 0.
     ///   - columns: Number of columns, ≥ 0.
     ///   - elements: Exactly `rows * columns` values, row-major.
+    @inlinable
     public init(rows: Int, columns: Int, elements: [Scalar]) {
         precondition(
             rows >= 0 && columns >= 0 && elements.count == rows * columns,

@@ -4,6 +4,7 @@
 extension Matrix {
     /// The default ε of row normalisation, `1e-12`: `torch.nn.functional.normalize`'s default
     /// (PyTorch 2.x), so zero rows stay zero exactly as in the reference implementations.
+    @inlinable
     public static var defaultNormalizationEpsilon: Scalar { Scalar(1e-12) }
 
     /// Rows scaled to unit L2 norm, with the norms that were divided out.
@@ -12,6 +13,7 @@ extension Matrix {
     ///
     /// - Parameter epsilon: ε > 0, the floor on the divisor (default `1e-12`).
     /// - Returns: `normalized` (`[n, d]`) and `norms` (`n` values `‖x_i‖₂`, before the floor).
+    @inlinable
     public func normalizedRows(epsilon: Scalar = Matrix.defaultNormalizationEpsilon) -> (
         normalized: Matrix, norms: [Scalar]
     ) {
@@ -42,6 +44,7 @@ extension Matrix {
     ///   - norms: The `n` norms returned by `normalizedRows`.
     ///   - epsilon: The ε used in the forward pass.
     /// - Returns: `∂L/∂x`, `[n, d]`.
+    @inlinable
     public static func normalizedRowsBackward(
         outputGradient: Matrix, normalized: Matrix, norms: [Scalar],
         epsilon: Scalar = Matrix.defaultNormalizationEpsilon

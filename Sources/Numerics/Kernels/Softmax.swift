@@ -8,6 +8,7 @@ extension Matrix {
     /// - Parameter mask: Optional row-major `[n, m]` inclusion mask (`true` = included); `nil`
     ///   includes every entry. A row with no included entry gives `-∞`.
     /// - Returns: `n` values, in nats.
+    @inlinable
     public func logSumExpRows(mask: [Bool]? = nil) -> [Scalar] {
         precondition(mask.map { $0.count == elements.count } ?? true, "logSumExpRows mask has \(mask?.count ?? 0) entries for a [\(rows), \(columns)] matrix")
         var result = [Scalar](repeating: -.infinity, count: rows)
@@ -33,6 +34,7 @@ extension Matrix {
     ///
     /// - Parameter mask: Optional row-major `[n, m]` inclusion mask; `nil` includes all.
     /// - Returns: `[n, m]` probabilities.
+    @inlinable
     public func softmaxRows(mask: [Bool]? = nil) -> Matrix {
         precondition(mask.map { $0.count == elements.count } ?? true, "softmaxRows mask has \(mask?.count ?? 0) entries for a [\(rows), \(columns)] matrix")
         var result = Matrix(rows: rows, columns: columns)
