@@ -180,25 +180,33 @@ extension OrdinalContrastiveLoss {
     }
 
     /// First index in the ascending `sorted` whose value is > `threshold` (upper bound).
+    /// Branch-free halving (the comparison becomes a conditional move).
     @inline(__always)
     static func upperBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if sorted[mid] > threshold { high = mid } else { low = mid + 1 }
+        var base = 0
+        var length = sorted.count
+        if length == 0 { return 0 }
+        while length > 1 {
+            let half = length >> 1
+            base = sorted[base + half - 1] <= threshold ? base + half : base
+            length -= half
         }
-        return low
+        return base + (sorted[base] <= threshold ? 1 : 0)
     }
 
     /// First index in the ascending `sorted` whose value is ≥ `threshold` (lower bound).
+    /// Branch-free halving (the comparison becomes a conditional move).
     @inline(__always)
     static func lowerBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) >> 1
-            if sorted[mid] >= threshold { high = mid } else { low = mid + 1 }
+        var base = 0
+        var length = sorted.count
+        if length == 0 { return 0 }
+        while length > 1 {
+            let half = length >> 1
+            base = sorted[base + half - 1] < threshold ? base + half : base
+            length -= half
         }
-        return low
+        return base + (sorted[base] < threshold ? 1 : 0)
     }
 
     /// Hinge sum of anchor `a` and its row of G (spec §7(0)); returns (hinge sum, ℓ_a).

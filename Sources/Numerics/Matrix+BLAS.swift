@@ -16,6 +16,7 @@ extension Matrix {
     ///   - scale: α, default 1.
     /// - Returns: The `[m, n]` product.
     /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    @inlinable
     public static func product(
         _ left: Matrix, _ right: Matrix, transposingLeft: Bool = false,
         transposingRight: Bool = false, scale: Scalar = 1
@@ -42,6 +43,7 @@ extension Matrix {
     ///   - scale: α, default 1.
     ///   - keeping: β, the factor on the current contents, default 1 (accumulate).
     /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    @inlinable
     public mutating func addProduct(
         _ left: Matrix, _ right: Matrix, transposingLeft: Bool = false,
         transposingRight: Bool = false, scale: Scalar = 1, keeping: Scalar = 1
@@ -77,6 +79,7 @@ extension Matrix {
     ///
     /// - Returns: `G[i, j] = Σ_k self[i, k] · self[j, k]`.
     /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    @inlinable
     public func gram() throws(LinearAlgebraError) -> Matrix {
         try Matrix.product(self, self, transposingRight: true)
     }
@@ -88,6 +91,7 @@ extension Matrix {
     ///   - transposing: Use `selfᵀ`.
     /// - Returns: `rows` values (`columns` when `transposing`).
     /// - Throws: `LinearAlgebraError.dimensionTooLarge` for sizes beyond `Int32.max`.
+    @inlinable
     public func multiplying(_ vector: [Scalar], transposing: Bool = false) throws(LinearAlgebraError)
         -> [Scalar]
     {
