@@ -66,7 +66,7 @@ let package = Package(
             dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "extract-margins",
-            dependencies: ["Margins", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
             dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
