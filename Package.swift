@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
         .testTarget(
-            name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"],
+            name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),
     ]
 )
