@@ -1,0 +1,140 @@
+import Dispatch
+public import Numerics
+
+/// scikit-learn's L2-regularised multinomial logistic objective, evaluated fused and row-blocked.
+///
+/// For features X (`[n, d]` row-major, Float or Double), labels y in `0..<K`, sample weights s
+/// (S = Σ s) and parameters W (`[K, d]`, class-major: row k holds class k's weights) and b (K):
+/// `f(W, b) = (1/S)·Σ_i s_i·(lse(z_i) − z_{i,y_i}) + ‖W‖²_F / (2·C·S)` with `z_i = W x_i + b`,
+/// in nats; the intercept is not penalised (sklearn 1.9 `LinearModelLoss`, spec/probe.md §1.2).
+/// Gradient: `∇W = Rᵀ X + W/(C·S)`, `∇b = Rᵀ 1`, `R = diag(s)(P − Y)/S`.
+///
+/// Parameter layout of the flat vector the optimiser sees: `[W row-major (K·d), b (K)]`,
+/// intercepts last. One evaluation reads X once: for each block of rows, `Z_B = X_B Wᵀ + b`, the
+/// max-shifted softmax and residual in place, then `∇W += R_Bᵀ X_B` (two BLAS GEMMs per block,
+/// in X's precision; loss and intercept gradient accumulated in Double).
+public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
+    /// Features `[n, d]`.
+    public let features: Matrix<Scalar>
+    /// Class indices, n entries in `0..<classCount`.
+    public let labels: [Int]
+    /// Number of classes K ≥ 2.
+    public let classCount: Int
+    /// Sample weights s (n entries; all 1 without class weights).
+    public let sampleWeights: [Double]
+    /// Inverse regularisation strength C > 0.
+    public let inverseRegularization: Double
+    /// Rows per block of the fused evaluation (512: spec/probe.md §3.3's best on this machine).
+    public static var blockRows: Int { 512 }
+
+    /// Creates the objective.
+    ///
+    /// - Parameters:
+    ///   - features: `[n, d]`.
+    ///   - labels: n class indices.
+    ///   - classCount: K.
+    ///   - sampleWeights: n weights (default all 1).
+    ///   - inverseRegularization: C.
+    public init(features: Matrix<Scalar>, labels: [Int], classCount: Int, sampleWeights: [Double]? = nil, inverseRegularization: Double) {
+        precondition(labels.count == features.rows, "LinearModelLoss: \(labels.count) labels for \(features.rows) rows")
+        self.features = features
+        self.labels = labels
+        self.classCount = classCount
+        self.sampleWeights = sampleWeights ?? Array(repeating: 1, count: labels.count)
+        self.inverseRegularization = inverseRegularization
+    }
+
+    /// Number of parameters, `K·(d + 1)`.
+    public var parameterCount: Int { classCount * (features.columns + 1) }
+
+    /// The objective and its gradient at `parameters` (layout `[W (K·d), b (K)]`).
+    ///
+    /// - Parameters:
+    ///   - parameters: `K·(d+1)` values.
+    ///   - gradient: Receives `K·(d+1)` values.
+    /// - Returns: f, in nats.
+    public func lossAndGradient(_ parameters: [Double], gradient: inout [Double]) -> Double {
+        let n = features.rows, d = features.columns, k = classCount
+        let weightSum = sampleWeights.reduce(0, +)
+        let lambda = 1 / (inverseRegularization * weightSum)
+        var w = [Scalar](repeating: 0, count: k * d)
+        for i in 0..<(k * d) { w[i] = Scalar(parameters[i]) }
+        let bias = Array(parameters[(k * d)...])
+        var gradientW = [Scalar](repeating: 0, count: k * d)
+        var gradientB = [Double](repeating: 0, count: k)
+        var loss = 0.0
+        let block = Self.blockRows
+        var z = [Scalar](repeating: 0, count: Swift.min(block, Swift.max(n, 1)) * k)
+        var shifted = [Double](repeating: 0, count: k)
+        features.elements.withUnsafeBufferPointer { x in
+            guard let xBase = x.baseAddress else { return }
+            w.withUnsafeBufferPointer { wBuffer in
+                gradientW.withUnsafeMutableBufferPointer { gwBuffer in
+                    z.withUnsafeMutableBufferPointer { zBuffer in
+                        guard let wBase = wBuffer.baseAddress, let gwBase = gwBuffer.baseAddress, let zBase = zBuffer.baseAddress else { return }
+                        var start = 0
+                        while start < n {
+                            let rows = Swift.min(block, n - start)
+                            for i in 0..<rows { for c in 0..<k { zBuffer[i * k + c] = Scalar(bias[c]) } }
+                            // Z_B += X_B Wᵀ. Sizes fit BLAS's 32-bit integers: the data were
+                            // validated on load and a block has at most 512 rows.
+                            try? Scalar.gemm(
+                                transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d, lda: d,
+                                b: wBase, ldb: d, beta: 1, c: zBase, ldc: k)
+                            for i in 0..<rows {
+                                let row = start + i
+                                let s = sampleWeights[row] / weightSum
+                                var maximum = -Double.infinity
+                                for c in 0..<k { maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue) }
+                                var sum = 0.0
+                                for c in 0..<k {
+                                    shifted[c] = zBuffer[i * k + c].doubleValue - maximum
+                                    sum += Double.exp(shifted[c])
+                                }
+                                let y = labels[row]
+                                let logSum = Double.log(sum)
+                                loss += s * (logSum - shifted[y])
+                                for c in 0..<k {
+                                    var r = Double.exp(shifted[c] - logSum)
+                                    if c == y { r -= 1 }
+                                    r *= s
+                                    gradientB[c] += r
+                                    zBuffer[i * k + c] = Scalar(r)
+                                }
+                            }
+                            // ∇W += R_Bᵀ X_B while X_B is still in cache.
+                            try? Scalar.gemm(
+                                transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
+                                b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
+                            start += rows
+                        }
+                    }
+                }
+            }
+        }
+        var penalty = 0.0
+        for i in 0..<(k * d) {
+            penalty += parameters[i] * parameters[i]
+            gradient[i] = gradientW[i].doubleValue + lambda * parameters[i]
+        }
+        for c in 0..<k { gradient[k * d + c] = gradientB[c] }
+        return loss + 0.5 * lambda * penalty
+    }
+
+    /// The class probabilities of rows of `features` under parameters `[W, b]`.
+    ///
+    /// - Parameters:
+    ///   - features: `[m, d]`.
+    ///   - parameters: `K·(d+1)` values.
+    ///   - classCount: K.
+    /// - Returns: `[m, K]` probabilities (max-shifted softmax of `X Wᵀ + b`).
+    public static func probabilities(of features: Matrix<Scalar>, parameters: [Double], classCount k: Int) -> Matrix<Double> {
+        let d = features.columns
+        let w = Matrix<Double>(rows: k, columns: d, elements: Array(parameters[0..<(k * d)]))
+        var z = Matrix<Double>(rows: features.rows, columns: k)
+        for i in 0..<features.rows { for c in 0..<k { z[i, c] = parameters[k * d + c] } }
+        // Sizes were validated on load.
+        try? z.addProduct(features.converted(to: Double.self), w, transposingRight: true)
+        return z.softmaxRows()
+    }
+}
