@@ -91,7 +91,9 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "TestSupport", "TensorBoard"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Numerics", "TestSupport"]),
+        .testTarget(
+            name: "ProbeTests", dependencies: ["Probe", "Numerics", "Training", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),

@@ -1,2 +1,0 @@
-// Placeholder entry point; replaced by the real command.
-print("linear-probe: not implemented yet")
