@@ -26,6 +26,28 @@ public enum Diamonds {
     /// - Returns: The standardised split.
     /// - Throws: `DatasetError` naming the file and line of a problem.
     public static func load(path: String, limit: Int? = nil) throws(DatasetError) -> LabelledSplit {
+        let (features, labels) = try loadUnsplit(path: path, limit: limit)
+        let testRows = (0..<labels.count).filter { $0 % 4 == 3 }
+        let trainRows = (0..<labels.count).filter { $0 % 4 != 3 }
+        var train = features.selectingRows(trainRows).converted(to: Float.self)
+        var test = features.selectingRows(testRows).converted(to: Float.self)
+        standardize(train: &train, test: &test)
+        return LabelledSplit(
+            trainFeatures: train, trainLabels: trainRows.map { labels[$0] }, testFeatures: test, testLabels: testRows.map { labels[$0] },
+            classNames: cutLevels, featureNames: featureNames)
+    }
+
+    /// Feature names in column order.
+    public static let featureNames = ["carat", "depth", "table", "price", "x", "y", "z"] + colorLevels.map { "color=\($0)" } + clarityLevels.map { "clarity=\($0)" }
+
+    /// All rows, unsplit and unstandardised: `[n, 22]` Double features and `cut` labels 0…4.
+    ///
+    /// - Parameters:
+    ///   - path: Path of `diamonds.csv`.
+    ///   - limit: Use only the first `limit` rows; `nil` for all.
+    /// - Returns: Features and labels in file order.
+    /// - Throws: `DatasetError` naming the file and line of a problem.
+    public static func loadUnsplit(path: String, limit: Int? = nil) throws(DatasetError) -> (Matrix<Double>, [Int]) {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw .unreadable(path: path, reason: "\(error.localizedDescription)")
@@ -37,8 +59,8 @@ public enum Diamonds {
         lines.removeFirst()
         if let limit { lines = Array(lines.prefix(limit)) }
         let width = 7 + colorLevels.count + clarityLevels.count
-        var train = [Float](), test = [Float]()
-        var trainLabels = [Int](), testLabels = [Int]()
+        var values = [Double]()
+        var labels = [Int]()
         for (index, line) in lines.enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let lineNumber = index + 2
@@ -51,30 +73,19 @@ public enum Diamonds {
             guard let color = colorLevels.firstIndex(of: fields[2]), let clarity = clarityLevels.firstIndex(of: fields[3]) else {
                 throw .malformedLine(path: path, line: lineNumber, reason: "unknown color '\(fields[2])' or clarity '\(fields[3])'")
             }
-            var row = [Float](repeating: 0, count: width)
+            var row = [Double](repeating: 0, count: width)
             for (column, field) in [0, 4, 5, 6, 7, 8, 9].enumerated() {
-                guard let value = Float(fields[field]), value.isFinite else {
+                guard let value = Double(fields[field]), value.isFinite else {
                     throw .malformedLine(path: path, line: lineNumber, reason: "non-numeric value '\(fields[field])'")
                 }
                 row[column] = value
             }
             row[7 + color] = 1
             row[7 + colorLevels.count + clarity] = 1
-            if index % 4 == 3 {
-                test += row
-                testLabels.append(cut)
-            } else {
-                train += row
-                trainLabels.append(cut)
-            }
+            values += row
+            labels.append(cut)
         }
-        var trainMatrix = Matrix(rows: trainLabels.count, columns: width, elements: train)
-        var testMatrix = Matrix(rows: testLabels.count, columns: width, elements: test)
-        standardize(train: &trainMatrix, test: &testMatrix)
-        let names = ["carat", "depth", "table", "price", "x", "y", "z"] + colorLevels.map { "color=\($0)" } + clarityLevels.map { "clarity=\($0)" }
-        return LabelledSplit(
-            trainFeatures: trainMatrix, trainLabels: trainLabels, testFeatures: testMatrix, testLabels: testLabels,
-            classNames: cutLevels, featureNames: names)
+        return (Matrix(rows: labels.count, columns: width, elements: values), labels)
     }
 }
 
