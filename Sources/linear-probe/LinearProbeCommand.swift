@@ -78,10 +78,6 @@ struct LinearProbeCommand: ParsableCommand {
         configuration.l2Normalizes = l2Normalize
         configuration.sweeps = sweep
         configuration.ordinal = ordinal
-        let unseen = Set(testY).subtracting(trainY)
-        if !unseen.isEmpty {
-            warn("test labels never seen in training: \(unseen.sorted().map(String.init).joined(separator: ", ")); those rows count as wrong")
-        }
         let started = DispatchTime.now().uptimeNanoseconds
         var lastProgress = started
         let progress: (Int, Double, Double) -> Void = { iteration, objective, gradient in
@@ -103,6 +99,10 @@ struct LinearProbeCommand: ParsableCommand {
             result = try runLinearProbe(train: a, trainLabels: trainY, test: b, testLabels: testY, configuration: configuration, progress: progress)
         }
         let r = result.report
+        let unseen = Set(testY).subtracting(trainY)
+        if !unseen.isEmpty {
+            warn("test labels never seen in training: \(unseen.sorted().map(String.init).joined(separator: ", ")); those rows count as wrong")
+        }
         if !r.converged {
             warn("the fit did not converge (\(r.stopReason.rawValue) after \(r.nIter) iterations, max|grad| \(String(format: "%.2e", r.maxGradient)) > tol \(r.tol)); increase --max-iter or check feature scaling")
         }
