@@ -53,6 +53,8 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     ///   - parameters: `K·(d+1)` values.
     ///   - gradient: Receives `K·(d+1)` values.
     /// - Returns: f, in nats.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func lossAndGradient(_ parameters: [Double], gradient: inout [Double]) -> Double {
         let n = features.rows, d = features.columns, k = classCount
         let weightSum = sampleWeights.reduce(0, +)
@@ -60,53 +62,74 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         var w = [Scalar](repeating: 0, count: k * d)
         for i in 0..<(k * d) { w[i] = Scalar(parameters[i]) }
         let bias = Array(parameters[(k * d)...])
-        var gradientW = [Scalar](repeating: 0, count: k * d)
-        var gradientB = [Double](repeating: 0, count: k)
-        var loss = 0.0
         let block = Self.blockRows
-        var z = [Scalar](repeating: 0, count: Swift.min(block, Swift.max(n, 1)) * k)
-        var shifted = [Double](repeating: 0, count: k)
+        let blockCount = (n + block - 1) / block
+        // Large problems: blocks are split over the workers, each with one-thread BLAS and its
+        // own gradient buffer (no BLAS thread hand-off per small GEMM); small ones use one worker.
+        let workers = n * d * k >= Self.parallelThreshold ? Swift.max(1, Swift.min(BLASThreads.processorCount, blockCount)) : 1
+        var partialW = [[Scalar]](repeating: [Scalar](repeating: 0, count: k * d), count: workers)
+        var partialB = [[Double]](repeating: [Double](repeating: 0, count: k), count: workers)
+        var partialLoss = [Double](repeating: 0, count: workers)
+        let threads = BLASThreads.count
+        if workers > 1 { BLASThreads.set(1) }
+        defer { if workers > 1 { BLASThreads.set(threads) } }
         features.elements.withUnsafeBufferPointer { x in
-            guard let xBase = x.baseAddress else { return }
             w.withUnsafeBufferPointer { wBuffer in
-                gradientW.withUnsafeMutableBufferPointer { gwBuffer in
-                    z.withUnsafeMutableBufferPointer { zBuffer in
-                        guard let wBase = wBuffer.baseAddress, let gwBase = gwBuffer.baseAddress, let zBase = zBuffer.baseAddress else { return }
-                        var start = 0
-                        while start < n {
-                            let rows = Swift.min(block, n - start)
-                            for i in 0..<rows { for c in 0..<k { zBuffer[i * k + c] = Scalar(bias[c]) } }
-                            // Z_B += X_B Wᵀ. Sizes fit BLAS's 32-bit integers: the data were
-                            // validated on load and a block has at most 512 rows.
-                            try? Scalar.gemm(
-                                transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d, lda: d,
-                                b: wBase, ldb: d, beta: 1, c: zBase, ldc: k)
-                            for i in 0..<rows {
-                                let row = start + i
-                                let s = sampleWeights[row] / weightSum
-                                var maximum = -Double.infinity
-                                for c in 0..<k { maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue) }
-                                var sum = 0.0
-                                for c in 0..<k {
-                                    shifted[c] = zBuffer[i * k + c].doubleValue - maximum
-                                    sum += Double.exp(shifted[c])
+                partialW.withUnsafeMutableBufferPointer { pw in
+                    partialB.withUnsafeMutableBufferPointer { pb in
+                        partialLoss.withUnsafeMutableBufferPointer { pl in
+                            // Each worker writes only its own slot of the partial buffers.
+                            nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
+                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                var z = [Scalar](repeating: 0, count: block * k)
+                                var shifted = [Double](repeating: 0, count: k)
+                                var loss = 0.0
+                                var gradientB = [Double](repeating: 0, count: k)
+                                pws[worker].withUnsafeMutableBufferPointer { gwBuffer in
+                                    z.withUnsafeMutableBufferPointer { zBuffer in
+                                        guard let xBase = xs.baseAddress, let wBase = ws.baseAddress, let gwBase = gwBuffer.baseAddress,
+                                            let zBase = zBuffer.baseAddress
+                                        else { return }
+                                        for b in stride(from: worker, to: blockCount, by: workers) {
+                                            let start = b * block
+                                            let rows = Swift.min(block, n - start)
+                                            for i in 0..<rows { for c in 0..<k { zBuffer[i * k + c] = Scalar(bias[c]) } }
+                                            // Z_B += X_B Wᵀ. Sizes fit BLAS's 32-bit integers: the
+                                            // data were validated and a block has ≤ 512 rows.
+                                            try? Scalar.gemm(
+                                                transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
+                                                lda: d, b: wBase, ldb: d, beta: 1, c: zBase, ldc: k)
+                                            for i in 0..<rows {
+                                                let row = start + i
+                                                let s = sampleWeights[row] / weightSum
+                                                var maximum = -Double.infinity
+                                                for c in 0..<k { maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue) }
+                                                var sum = 0.0
+                                                for c in 0..<k {
+                                                    shifted[c] = zBuffer[i * k + c].doubleValue - maximum
+                                                    sum += Double.exp(shifted[c])
+                                                }
+                                                let y = labels[row]
+                                                let logSum = Double.log(sum)
+                                                loss += s * (logSum - shifted[y])
+                                                for c in 0..<k {
+                                                    var r = Double.exp(shifted[c] - logSum)
+                                                    if c == y { r -= 1 }
+                                                    r *= s
+                                                    gradientB[c] += r
+                                                    zBuffer[i * k + c] = Scalar(r)
+                                                }
+                                            }
+                                            // ∇W += R_Bᵀ X_B while X_B is still in cache.
+                                            try? Scalar.gemm(
+                                                transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
+                                                b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
+                                        }
+                                    }
                                 }
-                                let y = labels[row]
-                                let logSum = Double.log(sum)
-                                loss += s * (logSum - shifted[y])
-                                for c in 0..<k {
-                                    var r = Double.exp(shifted[c] - logSum)
-                                    if c == y { r -= 1 }
-                                    r *= s
-                                    gradientB[c] += r
-                                    zBuffer[i * k + c] = Scalar(r)
-                                }
+                                pls[worker] = loss
+                                pbs[worker] = gradientB
                             }
-                            // ∇W += R_Bᵀ X_B while X_B is still in cache.
-                            try? Scalar.gemm(
-                                transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
-                                b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
-                            start += rows
                         }
                     }
                 }
@@ -115,11 +138,17 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         var penalty = 0.0
         for i in 0..<(k * d) {
             penalty += parameters[i] * parameters[i]
-            gradient[i] = gradientW[i].doubleValue + lambda * parameters[i]
+            var sum = 0.0
+            for worker in 0..<workers { sum += partialW[worker][i].doubleValue }
+            gradient[i] = sum + lambda * parameters[i]
         }
-        for c in 0..<k { gradient[k * d + c] = gradientB[c] }
-        return loss + 0.5 * lambda * penalty
+        for c in 0..<k { gradient[k * d + c] = (0..<workers).reduce(0.0) { $0 + partialB[$1][c] } }
+        return partialLoss.reduce(0, +) + 0.5 * lambda * penalty
     }
+
+    /// Multiply-adds per GEMM (n·d·K) above which blocks are split over the cores: 10 M, where
+    /// the second core paid off in spec/probe.md §3.1–§3.2 (digits, 0.9 M, is 10× slower on two).
+    public static var parallelThreshold: Int { 10_000_000 }
 
     /// The class probabilities of rows of `features` under parameters `[W, b]`.
     ///
@@ -128,6 +157,8 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     ///   - parameters: `K·(d+1)` values.
     ///   - classCount: K.
     /// - Returns: `[m, K]` probabilities (max-shifted softmax of `X Wᵀ + b`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func probabilities(of features: Matrix<Scalar>, parameters: [Double], classCount k: Int) -> Matrix<Double> {
         let d = features.columns
         let w = Matrix<Double>(rows: k, columns: d, elements: Array(parameters[0..<(k * d)]))

@@ -130,6 +130,8 @@ func validate<Scalar: BLASScalar>(train: Matrix<Scalar>, trainLabels: [Int], tes
 ///   - progress: Called after each iteration of the final fit with (iteration, objective, max|g|).
 /// - Returns: The report and the fitted model.
 /// - Throws: `ProbeError` for invalid data or settings.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func runLinearProbe<Scalar: BLASScalar>(
     train: Matrix<Scalar>, trainLabels: [Int], test: Matrix<Scalar>, testLabels: [Int], configuration: LinearProbeConfiguration,
     progress: ((Int, Double, Double) -> Void)? = nil

@@ -74,6 +74,8 @@ public struct LogisticRegressionFit: Sendable {
 ///   - progress: Called after each iteration with (iteration, objective, max|g|).
 /// - Returns: The model and the optimiser's result.
 /// - Throws: `ProbeError.singleClass`, `.emptyTrainingSet`, `.rowCountMismatch`, `.invalidOption`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func fitLogisticRegression<Scalar: BLASScalar>(
     features: Matrix<Scalar>, labels: [Int], options: LogisticRegressionOptions = LogisticRegressionOptions(),
     warmStart: [Double]? = nil, progress: ((Int, Double, Double) -> Void)? = nil
@@ -101,10 +103,10 @@ public func fitLogisticRegression<Scalar: BLASScalar>(
     guard start.count == loss.parameterCount else {
         throw .invalidOption("warm start has \(start.count) parameters, the model needs \(loss.parameterCount)")
     }
-    // One BLAS thread for small problems: two threads made digits 10× slower (spec/probe.md
-    // §3.1); above ~10 M multiply-adds per GEMM the second core pays off (§3.2).
+    // One BLAS thread: two made digits 10× slower (spec/probe.md §3.1); large problems use the
+    // second core by splitting row blocks over workers instead (`LinearModelLoss`).
     let previousThreads = BLASThreads.count
-    BLASThreads.set(features.rows * features.columns * k < 10_000_000 ? 1 : Swift.max(1, BLASThreads.processorCount))
+    BLASThreads.set(1)
     defer { BLASThreads.set(previousThreads) }
     let result = minimizeLBFGS(start: start, options: options.optimizer, progress: progress) { parameters, gradient in
         loss.lossAndGradient(parameters, gradient: &gradient)

@@ -21,6 +21,8 @@ public struct Preprocessing: Sendable, Equatable {
     ///   - features: Training features `[n, d]`.
     ///   - l2Normalizes: L2-normalise rows first.
     ///   - standardizes: Standardise columns.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init<Scalar: BLASScalar>(fitting features: Matrix<Scalar>, l2Normalizes: Bool, standardizes: Bool) {
         self.l2Normalizes = l2Normalizes
         self.standardizes = standardizes
@@ -54,6 +56,8 @@ public struct Preprocessing: Sendable, Equatable {
     ///
     /// - Parameter features: `[m, d]`, same d as the training features.
     /// - Returns: The transformed `[m, d]` features, in the same precision.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func apply<Scalar: BLASScalar>(_ features: Matrix<Scalar>) -> Matrix<Scalar> {
         var result = l2Normalizes ? features.normalizedRows().normalized : features
         guard standardizes else { return result }
