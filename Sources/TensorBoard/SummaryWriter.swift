@@ -34,6 +34,7 @@ public final class SummaryWriter: Sendable {
     private let tagsWithMetadata = Mutex<Set<String>>([])
     let openSubWriters = Mutex<[String: SummaryWriter]>([:])
     let subWriterOptions: RecordWriterOptions
+    let embeddings = Mutex<[ProjectorEmbedding]>([])
 
     /// Process-wide file counter, as TF2 / tensorboard / torch use (spec §3.1).
     private static let fileCounter = Atomic<Int>(0)

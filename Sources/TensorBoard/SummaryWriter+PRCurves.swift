@@ -1,0 +1,48 @@
+import CProtobufC
+import CTensorBoardProto
+
+extension SummaryWriter {
+    /// Logs a precision-recall curve (torch `add_pr_curve`).
+    ///
+    /// Encoded as torch (spec §2.5): a `DT_FLOAT` tensor `[6, T]` (TP, FP, TN, FN, precision,
+    /// recall for thresholds i/(T−1)), plugin `pr_curves` with `PrCurvePluginData{num_thresholds}`.
+    /// torch clamps T to 127 claiming larger values "break protobuf" (unverified, spec §9); this
+    /// writer does not clamp and defaults to 127 like torch.
+    ///
+    /// - Parameters:
+    ///   - tag: Series name.
+    ///   - labels: 0/1 ground truth.
+    ///   - predictions: Probabilities in [0, 1].
+    ///   - step: Global step.
+    ///   - numThresholds: T ≥ 2 (default 127).
+    ///   - wallTime: Seconds since the Unix epoch (default now).
+    /// - Throws: `SummaryWriterError.invalidArgument` for labels other than 0/1, predictions outside
+    ///   [0, 1], mismatched counts; a write error.
+    public func addPRCurve(_ tag: String, labels: [Int], predictions: [Double], step: Int, numThresholds: Int = 127, wallTime: Double? = nil) throws(SummaryWriterError) {
+        try addPRCurveRaw(tag, rows: PRCurve.rows(labels: labels, predictions: predictions, thresholdCount: numThresholds), step: step, wallTime: wallTime)
+    }
+
+    /// Logs a precomputed PR curve (torch `add_pr_curve_raw`).
+    ///
+    /// - Parameters:
+    ///   - tag: Series name.
+    ///   - rows: Six rows of equal length T ≥ 2: TP, FP, TN, FN, precision, recall.
+    ///   - step: Global step.
+    ///   - wallTime: Seconds since the Unix epoch (default now).
+    /// - Throws: `SummaryWriterError.invalidArgument` for a wrong shape; a write error.
+    public func addPRCurveRaw(_ tag: String, rows: [[Double]], step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+        guard rows.count == 6, let t = rows.first?.count, t >= 2, rows.allSatisfy({ $0.count == t }) else {
+            throw .invalidArgument("PR curve: expected 6 rows (TP, FP, TN, FN, precision, recall) of equal length ≥ 2")
+        }
+        let tensor = TensorValue(dataType: TensorValue.float, shape: [6, Int64(t)], storage: .floats(rows.flatMap { $0.map(Float.init) }))
+        let content = ProtobufArena.withArena { arena -> [UInt8] in
+            let data = arena.allocate(Tensorboard__PrCurvePluginData.self)
+            tensorboard__pr_curve_plugin_data__init(data)
+            data.pointee.num_thresholds = UInt32(t)
+            let size = tensorboard__pr_curve_plugin_data__get_packed_size(data)
+            return EventEncoding.encodeMessage(size: size) { tensorboard__pr_curve_plugin_data__pack(data, $0) }
+        }
+        let metadata = SummaryMetadata(pluginName: "pr_curves", pluginContent: content)
+        try write(values: [SummaryValue(tag: tag, metadata: metadata, value: .tensor(tensor))], step: step, wallTime: wallTime)
+    }
+}
