@@ -1,5 +1,8 @@
+import CProtobufC
+import CTensorBoardProto
+
 extension SummaryWriter {
-    /// Logs a mono audio clip as 16-bit PCM WAV (torch `add_audio`).
+    /// Logs a mono audio clip as 16-bit PCM WAV (torch `add_audio`, TF2 summary layout).
     ///
     /// - Parameters:
     ///   - tag: Series name.
@@ -16,9 +19,18 @@ extension SummaryWriter {
         if let bad = samples.firstIndex(where: { !($0 >= -1 && $0 <= 1) }) {
             throw .invalidArgument("audio: sample \(bad) is \(samples[bad]); samples must lie in [-1, 1]")
         }
-        let audio = EncodedAudio(
-            sampleRate: Float(sampleRate), channelCount: 1, frameCount: Int64(samples.count),
-            encoded: WAV.encode(samples: samples, sampleRate: sampleRate), contentType: "audio/wav")
-        try write(values: [SummaryValue(tag: tag, value: .audio(audio))], step: step, wallTime: wallTime)
+        // TF2 layout (spec §2.5): a DT_STRING tensor [1, 2] of (WAV bytes, label) with plugin
+        // `audio` and `AudioPluginData{encoding: WAV}`. The legacy `Summary.Audio` value is served
+        // as application/octet-stream by the Rust data server, so it is not used.
+        let content = ProtobufArena.withArena { arena -> [UInt8] in
+            let data = arena.allocate(Tensorboard__AudioPluginData.self)
+            tensorboard__audio_plugin_data__init(data)
+            data.pointee.encoding = TENSORBOARD__AUDIO_PLUGIN_DATA__ENCODING__WAV
+            let size = tensorboard__audio_plugin_data__get_packed_size(data)
+            return EventEncoding.encodeMessage(size: size) { tensorboard__audio_plugin_data__pack(data, $0) }
+        }
+        let metadata = SummaryMetadata(pluginName: "audio", pluginContent: content, dataClass: .blobSequence)
+        let tensor = TensorValue(dataType: TensorValue.string, shape: [1, 2], storage: .strings([WAV.encode(samples: samples, sampleRate: sampleRate), []]))
+        try write(values: [SummaryValue(tag: tag, metadata: metadata, value: .tensor(tensor))], step: step, wallTime: wallTime)
     }
 }

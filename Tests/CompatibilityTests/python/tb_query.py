@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 DEADLINE_SECONDS = 120
@@ -27,7 +28,22 @@ def free_port():
 
 
 def fetch(port, path):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=20) as response:
+    """GET a path; "POST:<path>|<json>" posts JSON (hparams); "IMAGE:<run>|<tag>" fetches the first
+    image of a series and returns its decoded pixels (Pillow)."""
+    if path.startswith("IMAGE:"):
+        run, tag = path[6:].split("|", 1)
+        q = urllib.parse.urlencode({"run": run, "tag": tag})
+        entries = fetch(port, f"/data/plugin/images/images?{q}")
+        raw = fetch(port, "/data/plugin/images/individualImage?" + entries[0]["query"])
+        from PIL import Image
+        import io
+        image = Image.open(io.BytesIO(base64.b64decode(raw["base64"])))
+        return {"size": list(image.size), "mode": image.mode, "pixels": [list(p) if isinstance(p, tuple) else p for p in image.getdata()], "step": entries[0]["step"]}
+    request = None
+    if path.startswith("POST:"):
+        target, body = path[5:].split("|", 1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{target}", data=body.encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request or f"http://127.0.0.1:{port}{path}", timeout=20) as response:
         body = response.read()
         kind = response.headers.get("Content-Type", "")
     if "json" in kind:
