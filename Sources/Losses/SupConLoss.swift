@@ -1,0 +1,213 @@
+public import Numerics
+public import ScalarLogging
+
+/// The value and gradient of a contrastive loss on one input tensor.
+public struct ContrastiveLossResult<Scalar: BLASScalar>: Sendable {
+    /// The loss, in nats.
+    public var loss: Double
+    /// ∂loss/∂input, same shape and layout as the input.
+    public var inputGradient: Matrix<Scalar>
+}
+
+/// Supervised contrastive loss (Khosla et al. 2020), as `HobbitLong/SupContrast` `SupConLoss`
+/// at HEAD `66a8fe5` (with the 2023-12 fix for anchors without positives), spec/losses.md §C.
+///
+/// Input `[bsz, V, d]` features, **already L2-normalised** (the loss does not normalise), given
+/// as a row-major `[bsz·V, d]` matrix with row `i·V + v` = sample i, view v. Contrast set C is
+/// view-major (row `v·bsz + i`); anchors are C (`all`) or view 0 (`one`). With
+/// `S = A Cᵀ / T` (max-shifted), P the softmax over c ≠ a, mask M (labels equal, an explicit
+/// weight matrix, or the identity = SimCLR) tiled over views with the self pair removed:
+/// `loss_a = −(T/T_base) · Σ_c M_ac (S_ac − log Σ_{c′≠a} e^{S_ac′}) / den_a`, `den_a = Σ_c M_ac`
+/// (1 when that is < 1e-6), and the loss is the mean over all anchors, in nats.
+public struct SupConLoss: Sendable {
+    /// Which rows act as anchors.
+    public enum ContrastMode: String, Sendable, CaseIterable {
+        /// Every view of every sample.
+        case all
+        /// The first view only.
+        case one
+    }
+
+    /// Temperature T > 0 (default 0.07).
+    public var temperature: Double
+    /// Base temperature T_base > 0 (default 0.07); the loss is scaled by T/T_base.
+    public var baseTemperature: Double
+    /// Anchor selection (default `all`).
+    public var contrastMode: ContrastMode
+    /// Receives `<prefix>loss` at each forward with a step.
+    public var logger: (any ScalarLogger)?
+    /// Prefix of logged tags (default "supcon/").
+    public var tagPrefix: String
+
+    /// Creates the loss.
+    ///
+    /// - Parameters:
+    ///   - temperature: T > 0 (default 0.07).
+    ///   - baseTemperature: T_base > 0 (default 0.07).
+    ///   - contrastMode: `all` (default) or `one`.
+    ///   - logger: Optional logger.
+    ///   - tagPrefix: Prefix of logged tags.
+    /// - Throws: `LossError.invalidParameter` for a non-positive or non-finite temperature.
+    public init(
+        temperature: Double = 0.07, baseTemperature: Double = 0.07, contrastMode: ContrastMode = .all, logger: (any ScalarLogger)? = nil,
+        tagPrefix: String = "supcon/"
+    ) throws(LossError) {
+        for (name, value) in [("temperature", temperature), ("base_temperature", baseTemperature)] where !(value > 0 && value.isFinite) {
+            throw .invalidParameter(name: name, value: "\(value)", reason: "must be a positive finite number")
+        }
+        self.temperature = temperature
+        self.baseTemperature = baseTemperature
+        self.contrastMode = contrastMode
+        self.logger = logger
+        self.tagPrefix = tagPrefix
+    }
+
+    /// Evaluates the loss and ∂loss/∂features.
+    ///
+    /// - Parameters:
+    ///   - features: `[bsz·V, d]`, row `i·V + v` = sample i, view v (L2-normalised).
+    ///   - viewCount: V ≥ 1.
+    ///   - labels: Optional `bsz` labels (positives share a label).
+    ///   - mask: Optional `[bsz, bsz]` positive-weight matrix (used as given); not with `labels`.
+    ///   - step: Global step for logging.
+    /// - Returns: The loss and its gradient, `[bsz·V, d]` in the input layout.
+    /// - Throws: `LossError` for shape mismatches, both labels and mask, an empty batch, or a
+    ///   batch where every anchor's denominator is empty (bsz = 1 and V = 1: the original gives NaN).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward<Scalar: BLASScalar>(
+        features: Matrix<Scalar>, viewCount: Int, labels: [Int]? = nil, mask: Matrix<Double>? = nil, step: Int? = nil
+    ) throws -> ContrastiveLossResult<Scalar> {
+        guard viewCount >= 1, features.rows % viewCount == 0 else {
+            throw LossError.shapeMismatch(what: "features", expected: "a multiple of \(viewCount) rows ([bsz, views, dim])", actual: "\(features.rows) rows")
+        }
+        let bsz = features.rows / viewCount, d = features.columns
+        guard bsz > 0 else { throw LossError.emptyBatch }
+        if labels != nil && mask != nil { throw LossError.invalidParameter(name: "mask", value: "given", reason: "pass labels or mask, not both") }
+        if let labels, labels.count != bsz { throw LossError.shapeMismatch(what: "labels", expected: "\(bsz) labels", actual: "\(labels.count)") }
+        if let mask, mask.rows != bsz || mask.columns != bsz {
+            throw LossError.shapeMismatch(what: "mask", expected: "[\(bsz), \(bsz)]", actual: "[\(mask.rows), \(mask.columns)]")
+        }
+        let nc = bsz * viewCount
+        guard nc > 1 else {
+            throw LossError.invalidParameter(name: "batch", value: "1 sample × 1 view", reason: "the softmax denominator is empty (the original returns NaN); use at least two rows")
+        }
+        if let index = features.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "features", index: index) }
+        // Contrast set, view-major.
+        var contrast = Matrix<Scalar>(rows: nc, columns: d)
+        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { contrast[v * bsz + i, k] = features[i * viewCount + v, k] } } }
+        let na = contrastMode == .all ? nc : bsz
+        let anchors = contrastMode == .all ? contrast : Matrix(rows: bsz, columns: d, elements: Array(contrast.elements[0..<(bsz * d)]))
+        let t = temperature
+        let logits = try Matrix.product(anchors.converted(to: Double.self), contrast.converted(to: Double.self), transposingRight: true, scale: 1 / t)
+        // Positive weights, tiled, self pair removed; denominator mask excludes self.
+        var positive = Matrix<Double>(rows: na, columns: nc)
+        var denominatorMask = [Bool](repeating: true, count: na * nc)
+        for a in 0..<na {
+            denominatorMask[a * nc + a] = false
+            for c in 0..<nc where c != a {
+                let (i, j) = (a % bsz, c % bsz)
+                if let labels { positive[a, c] = labels[i] == labels[j] ? 1 : 0 } else if let mask { positive[a, c] = mask[i, j] } else { positive[a, c] = i == j ? 1 : 0 }
+            }
+        }
+        let lse = logits.logSumExpRows(mask: denominatorMask)
+        let probabilities = logits.softmaxRows(mask: denominatorMask)
+        let scale = t / baseTemperature
+        var loss = 0.0
+        var g = Matrix<Double>(rows: na, columns: nc)
+        for a in 0..<na {
+            var m = 0.0, weighted = 0.0
+            for c in 0..<nc {
+                let w = positive[a, c]
+                m += w
+                if w != 0 { weighted += w * (logits[a, c] - lse[a]) }
+            }
+            let den = m < 1e-6 ? 1 : m
+            loss += -scale * weighted / den
+            for c in 0..<nc { g[a, c] = scale / Double(na) * ((m / den) * probabilities[a, c] - positive[a, c] / den) }
+        }
+        loss /= Double(na)
+        let anchorsD = anchors.converted(to: Double.self), contrastD = contrast.converted(to: Double.self)
+        var dContrast = try Matrix.product(g, anchorsD, transposingLeft: true, scale: 1 / t)  // Gᵀ A / T
+        let dAnchors = try Matrix.product(g, contrastD, scale: 1 / t)  // G C / T
+        for r in 0..<na { for k in 0..<d { dContrast[r, k] += dAnchors[r, k] } }
+        var gradient = Matrix<Scalar>(rows: features.rows, columns: d)
+        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { gradient[i * viewCount + v, k] = Scalar(dContrast[v * bsz + i, k]) } } }
+        if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
+        return ContrastiveLossResult(loss: loss, inputGradient: gradient)
+    }
+}
+
+/// NT-Xent as lightly 1.6.0 `NTXentLoss` (memory bank 0), spec/losses.md §C.4.
+///
+/// Two views `out0`, `out1` (`[N, d]` each, normalised inside with ε = 1e-12); Z = [ẑ0; ẑ1],
+/// `S = Z Zᵀ / T`; row r's positive is its partner `(r + N) mod 2N`, its denominator every
+/// c ≠ r (the positive included); the loss is the mean cross-entropy over the 2N rows, in nats.
+/// Gradient: `G_rc = (P_rc − δ_{c,p(r)})/2N`, `dZ = (G + Gᵀ) Z / T`, then the normalisation backward.
+public struct NTXentLoss: Sendable {
+    /// Temperature T (default 0.5); |T| ≥ 1e-8.
+    public var temperature: Double
+    /// Receives `<prefix>loss` at each forward with a step.
+    public var logger: (any ScalarLogger)?
+    /// Prefix of logged tags (default "ntxent/").
+    public var tagPrefix: String
+
+    /// Creates the loss.
+    ///
+    /// - Parameters:
+    ///   - temperature: T > 0 (default 0.5, lightly's).
+    ///   - logger: Optional logger.
+    ///   - tagPrefix: Prefix of logged tags.
+    /// - Throws: `LossError.invalidParameter` for T ≤ 0 or non-finite.
+    public init(temperature: Double = 0.5, logger: (any ScalarLogger)? = nil, tagPrefix: String = "ntxent/") throws(LossError) {
+        guard temperature > 0, temperature.isFinite else {
+            throw .invalidParameter(name: "temperature", value: "\(temperature)", reason: "must be a positive finite number")
+        }
+        self.temperature = temperature
+        self.logger = logger
+        self.tagPrefix = tagPrefix
+    }
+
+    /// Evaluates the loss and the gradients with respect to both views.
+    ///
+    /// - Parameters:
+    ///   - view0: `[N, d]`.
+    ///   - view1: `[N, d]`.
+    ///   - step: Global step for logging.
+    /// - Returns: The loss and ∂loss/∂view0, ∂loss/∂view1 (`[N, d]` each).
+    /// - Throws: `LossError` for mismatched shapes or an empty batch.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
+        loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
+    ) {
+        guard view0.rows == view1.rows, view0.columns == view1.columns else {
+            throw LossError.shapeMismatch(what: "view1", expected: "[\(view0.rows), \(view0.columns)] like view0", actual: "[\(view1.rows), \(view1.columns)]")
+        }
+        let n = view0.rows, d = view0.columns
+        guard n > 0 else { throw LossError.emptyBatch }
+        let stacked = Matrix<Double>(rows: 2 * n, columns: d, elements: view0.converted(to: Double.self).elements + view1.converted(to: Double.self).elements)
+        let (z, norms) = stacked.normalizedRows()
+        let logits = try Matrix.product(z, z, transposingRight: true, scale: 1 / temperature)
+        var mask = [Bool](repeating: true, count: 4 * n * n)
+        for r in 0..<(2 * n) { mask[r * 2 * n + r] = false }
+        let lse = logits.logSumExpRows(mask: mask)
+        var g = logits.softmaxRows(mask: mask)
+        var loss = 0.0
+        for r in 0..<(2 * n) {
+            let p = (r + n) % (2 * n)
+            loss += lse[r] - logits[r, p]
+            g[r, p] -= 1
+        }
+        loss /= Double(2 * n)
+        for i in g.elements.indices { g.elements[i] /= Double(2 * n) }
+        var symmetric = g
+        for r in 0..<(2 * n) { for c in 0..<(2 * n) { symmetric[r, c] += g[c, r] } }
+        let dz = try Matrix.product(symmetric, z, scale: 1 / temperature)
+        let dx = Matrix.normalizedRowsBackward(outputGradient: dz, normalized: z, norms: norms)
+        if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
+        let g0 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[0..<(n * d)].map { Scalar($0) })
+        let g1 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[(n * d)...].map { Scalar($0) })
+        return (loss, g0, g1)
+    }
+}
