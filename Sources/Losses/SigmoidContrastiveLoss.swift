@@ -1,0 +1,239 @@
+public import Numerics
+public import ScalarLogging
+
+/// The value and gradients of the sigmoid contrastive loss.
+public struct SigmoidContrastiveResult<Scalar: BLASScalar>: Sendable {
+    /// total = sigmoid part + α·invariance, in nats.
+    public var loss: Double
+    /// The KL invariance term (not multiplied by α), in nats.
+    public var invariance: Double
+    /// ∂loss/∂online projections, one matrix per online view.
+    public var onlineGradients: [Matrix<Scalar>]
+    /// ∂loss/∂target projections, one matrix per target view (zero use in training: targets
+    /// come from a detached EMA encoder).
+    public var targetGradients: [Matrix<Scalar>]
+    /// ∂loss/∂τ (the log of the logit scale).
+    public var logScaleGradient: Double
+    /// ∂loss/∂b.
+    public var biasGradient: Double
+}
+
+/// Sigmoid contrastive loss with confidence penalty and KL invariance term, as
+/// `sigmoid-contrastive-learning` 0.1.0 `scl_loss` (spec/losses.md §A).
+///
+/// For online `x` and target `x′` (`[n, d]`, row i of both = the same image):
+/// `s = clamp(exp(τ), 0, maxScale)`, logits `L = s·x̂x̂′ᵀ + b` (rows online), `Y = 2I − 1`,
+/// `p = σ(Y⊙L)`, penalty `w = (1 − p)^γ` (not detached),
+/// `ℓ_sig = −(1/n) Σ_ij w_ij log σ(Y⊙L)_ij` (SigLIP's 1/n), and the invariance
+/// `inv = (1/n) Σ_i KL(Q_i ‖ R_i)` with R the row softmax of L and Q_i the softmax of column i;
+/// `total = ℓ_sig + α·inv`, in nats. τ and b are learnable; ∂/∂τ is 0 when exp(τ) exceeds
+/// `maxScale` (the clamp's gradient passes at equality, the original PyTorch's convention, §0).
+/// The closed-form penalty gradient stays finite where the original's autograd gives NaN
+/// (saturated p with 0 < γ < 1, §A.10).
+public struct SigmoidContrastiveLoss: Sendable {
+    /// τ, the log of the logit scale (the training script starts at log 5).
+    public var logScale: Double
+    /// b, the logit bias (the training script starts at −5).
+    public var bias: Double
+    /// Upper clamp of the scale exp(τ) (default 5).
+    public var maxScale: Double
+    /// α, weight of the KL invariance term (function default 0; the training script uses 1).
+    public var alpha: Double
+    /// Receives `<prefix>total`, `kl`, `scale` (unclamped exp τ), `bias`, `gamma` each step.
+    public var logger: (any ScalarLogger)?
+    /// Prefix of logged tags (default "sigmoid/").
+    public var tagPrefix: String
+
+    /// Creates the loss.
+    ///
+    /// - Parameters:
+    ///   - logScale: τ (default log 5, the training script's start).
+    ///   - bias: b (default −5).
+    ///   - maxScale: Clamp of exp(τ), > 0 (default 5).
+    ///   - alpha: α ≥ 0 (default 0, the function's).
+    ///   - logger: Optional logger.
+    ///   - tagPrefix: Prefix of logged tags.
+    /// - Throws: `LossError.invalidParameter` for a non-finite τ or b, maxScale ≤ 0 or α < 0.
+    public init(
+        logScale: Double = Double.log(5), bias: Double = -5, maxScale: Double = 5, alpha: Double = 0, logger: (any ScalarLogger)? = nil,
+        tagPrefix: String = "sigmoid/"
+    ) throws(LossError) {
+        guard logScale.isFinite else { throw .invalidParameter(name: "tau", value: "\(logScale)", reason: "must be finite") }
+        guard bias.isFinite else { throw .invalidParameter(name: "b", value: "\(bias)", reason: "must be finite") }
+        guard maxScale > 0, maxScale.isFinite else { throw .invalidParameter(name: "max_tau", value: "\(maxScale)", reason: "must be a positive finite number") }
+        guard alpha >= 0, alpha.isFinite else { throw .invalidParameter(name: "alpha", value: "\(alpha)", reason: "must be ≥ 0") }
+        self.logScale = logScale
+        self.bias = bias
+        self.maxScale = maxScale
+        self.alpha = alpha
+        self.logger = logger
+        self.tagPrefix = tagPrefix
+    }
+
+    /// One online/target pair (the original `scl_loss`).
+    ///
+    /// - Parameters:
+    ///   - online: `[n, d]`.
+    ///   - target: `[n, d]`.
+    ///   - gamma: Confidence-penalty exponent γ ≥ 0.
+    ///   - step: Global step for logging.
+    /// - Returns: Loss, invariance and gradients (one matrix in each gradient list).
+    /// - Throws: `LossError` for mismatched shapes, an empty batch, non-finite input or γ < 0.
+    public func forward<Scalar: BLASScalar>(online: Matrix<Scalar>, target: Matrix<Scalar>, gamma: Double, step: Int? = nil) throws
+        -> SigmoidContrastiveResult<Scalar>
+    {
+        try forward(online: [online], target: [target], gamma: gamma, step: step, pairs: [(0, 0)])
+    }
+
+    /// The multi-view aggregation of the training script (spec §A.4): every pair of target view
+    /// t and online view o with o ≠ t (same index space; online lists the G global views first,
+    /// then the local ones; target has the G global views), loss and KL averaged over the pairs.
+    ///
+    /// - Parameters:
+    ///   - online: G + L online views, `[n, d]` each.
+    ///   - target: G target views, `[n, d]` each.
+    ///   - gamma: γ ≥ 0 (for example from `CosineGammaSchedule`).
+    ///   - step: Global step for logging.
+    /// - Returns: Averaged loss and KL, and the gradients per view.
+    /// - Throws: `LossError` for mismatched view shapes, fewer online than target views, or no pair.
+    public func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int? = nil) throws
+        -> SigmoidContrastiveResult<Scalar>
+    {
+        guard online.count >= target.count, !target.isEmpty else {
+            throw LossError.shapeMismatch(what: "views", expected: "at least as many online as target views, ≥ 1 target view", actual: "\(online.count) online, \(target.count) target")
+        }
+        var pairs = [(Int, Int)]()
+        for t in 0..<target.count { for o in 0..<online.count where o != t { pairs.append((t, o)) } }
+        guard !pairs.isEmpty else {
+            throw LossError.shapeMismatch(what: "views", expected: "at least one (target t, online o ≠ t) pair", actual: "none")
+        }
+        return try forward(online: online, target: target, gamma: gamma, step: step, pairs: pairs)
+    }
+
+    private func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int?, pairs: [(Int, Int)]) throws
+        -> SigmoidContrastiveResult<Scalar>
+    {
+        guard gamma >= 0, gamma.isFinite else { throw LossError.invalidParameter(name: "gamma", value: "\(gamma)", reason: "must be ≥ 0") }
+        guard let first = online.first, first.rows > 0 else { throw LossError.emptyBatch }
+        for view in online + target where view.rows != first.rows || view.columns != first.columns {
+            throw LossError.shapeMismatch(what: "views", expected: "[\(first.rows), \(first.columns)] for every view", actual: "[\(view.rows), \(view.columns)]")
+        }
+        for view in online + target {
+            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "projections", index: index) }
+        }
+        let n = first.rows
+        let unitOnline = online.map { $0.converted(to: Double.self).normalizedRows() }
+        let unitTarget = target.map { $0.converted(to: Double.self).normalizedRows() }
+        let exponent = Double.exp(logScale)
+        let scale = Swift.min(Swift.max(exponent, 0), maxScale)
+        let scaleHasGradient = exponent >= 0 && exponent <= maxScale
+        var dOnline = online.map { Matrix<Double>(rows: n, columns: $0.columns) }
+        var dTarget = target.map { Matrix<Double>(rows: n, columns: $0.columns) }
+        var total = 0.0, invariance = 0.0, dTau = 0.0, dBias = 0.0
+        let weight = 1 / Double(pairs.count)
+        for (t, o) in pairs {
+            let x = unitOnline[o].normalized, y = unitTarget[t].normalized
+            let cosine = try Matrix.product(x, y, transposingRight: true)
+            var logits = cosine
+            for i in logits.elements.indices { logits.elements[i] = scale * cosine.elements[i] + bias }
+            var g = Matrix<Double>(rows: n, columns: n)
+            // Sigmoid part with the (non-detached) confidence penalty.
+            var sigmoidPart = 0.0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let sign = i == j ? 1.0 : -1.0
+                    let z = sign * logits[i, j]
+                    let logP = Self.logSigmoid(z), logOneMinusP = Self.logSigmoid(-z)
+                    let penalty = gamma == 0 ? 1 : Double.exp(gamma * logOneMinusP)
+                    sigmoidPart -= penalty * logP
+                    let p = Double.exp(logP), oneMinusP = Double.exp(logOneMinusP)
+                    g[i, j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) / Double(n)
+                }
+            }
+            sigmoidPart /= Double(n)
+            // KL invariance between the row softmax R and the column softmaxes Q.
+            let rowLSE = logits.logSumExpRows()
+            let columnLSE = logits.transposed.logSumExpRows()
+            var kl = 0.0
+            do {
+                var q = Matrix<Double>(rows: n, columns: n), r = Matrix<Double>(rows: n, columns: n), m = Matrix<Double>(rows: n, columns: n)
+                var klRow = [Double](repeating: 0, count: n)
+                for i in 0..<n {
+                    for j in 0..<n {
+                        let logQ = logits[j, i] - columnLSE[i], logR = logits[i, j] - rowLSE[i]
+                        q[i, j] = Double.exp(logQ)
+                        r[i, j] = Double.exp(logR)
+                        klRow[i] += q[i, j] * (logQ - logR)
+                    }
+                    kl += klRow[i]
+                }
+                for i in 0..<n { for j in 0..<n { m[i, j] = q[i, j] * (logits[j, i] - columnLSE[i] - logits[i, j] + rowLSE[i] - klRow[i]) } }
+                if alpha != 0 {
+                    for i in 0..<n { for j in 0..<n { g[i, j] += alpha * (m[j, i] + r[i, j] - q[i, j]) / Double(n) } }
+                }
+            }
+            kl /= Double(n)
+            total += weight * (sigmoidPart + alpha * kl)
+            invariance += weight * kl
+            var gCos = 0.0, gSum = 0.0
+            for i in g.elements.indices {
+                gSum += g.elements[i]
+                gCos += g.elements[i] * cosine.elements[i]
+            }
+            dBias += weight * gSum
+            if scaleHasGradient { dTau += weight * scale * gCos }
+            let dx = try Matrix.product(g, y, scale: scale * weight)
+            let dy = try Matrix.product(g, x, transposingLeft: true, scale: scale * weight)
+            for i in dx.elements.indices { dOnline[o].elements[i] += dx.elements[i] }
+            for i in dy.elements.indices { dTarget[t].elements[i] += dy.elements[i] }
+        }
+        let onlineGradients = zip(dOnline, unitOnline).map { g, u in
+            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms).converted(to: Scalar.self)
+        }
+        let targetGradients = zip(dTarget, unitTarget).map { g, u in
+            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms).converted(to: Scalar.self)
+        }
+        if let logger, let step {
+            for (tag, value) in [("total", total), ("kl", invariance), ("scale", exponent), ("bias", bias), ("gamma", gamma)] {
+                try logger.logScalar(tag: tagPrefix + tag, value: value, step: step)
+            }
+        }
+        return SigmoidContrastiveResult(
+            loss: total, invariance: invariance, onlineGradients: onlineGradients, targetGradients: targetGradients,
+            logScaleGradient: dTau, biasGradient: dBias)
+    }
+
+    /// log σ(z), stable for large |z|.
+    @inline(__always)
+    static func logSigmoid(_ z: Double) -> Double {
+        z >= 0 ? -Double.log(onePlus: Double.exp(-z)) : z - Double.log(onePlus: Double.exp(z))
+    }
+}
+
+/// The cosine schedule of the confidence penalty γ (spec/losses.md §A.5):
+/// `γ(step) = ½(cos(π·step/N) + 1)·γ₀` for step ≤ N, and 0 after.
+public struct CosineGammaSchedule: Sendable, Equatable {
+    /// γ₀ at step 0 (the training script's `--gamma`, default 1).
+    public var initial: Double
+    /// N, the step at which γ reaches 0 (`--gamma_scaling_steps`, default 20000).
+    public var steps: Int
+
+    /// Creates the schedule.
+    ///
+    /// - Parameters:
+    ///   - initial: γ₀ ≥ 0.
+    ///   - steps: N ≥ 1.
+    public init(initial: Double = 1, steps: Int = 20_000) {
+        self.initial = initial
+        self.steps = steps
+    }
+
+    /// γ at a 0-based global step.
+    ///
+    /// - Parameter step: The step, evaluated before its forward pass.
+    /// - Returns: γ in [0, γ₀].
+    public func value(at step: Int) -> Double {
+        guard step <= steps else { return 0 }
+        return 0.5 * (Double.cos(Double.pi * Double(step) / Double(steps)) + 1) * initial
+    }
+}

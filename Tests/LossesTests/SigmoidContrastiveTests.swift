@@ -1,0 +1,94 @@
+import Losses
+import Numerics
+import TestSupport
+import Testing
+
+/// Golden examples A1–A3 and the γ schedule of spec/losses.md §A (original `scl_loss`, float64).
+/// Values are printed with 7–9 significant digits: losses to 1e-8 relative, gradients to 2e-6
+/// relative with a 1e-9 absolute floor.
+@Suite struct SigmoidContrastiveTests {
+    static let x = Matrix<Double>(rowArrays: [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7], [-0.2, 0.8, 0.4]])
+    static let xPrime = Matrix<Double>(rowArrays: [[0.6, -0.9, 1.8], [1.2, 0.5, -0.3], [0.1, 1.0, 0.2]])
+
+    @Test func a1() throws {
+        let loss = try SigmoidContrastiveLoss(logScale: 1, bias: -5, maxScale: 5, alpha: 1)
+        let r = try loss.forward(online: Self.x, target: Self.xPrime, gamma: 1)
+        #expect(isApproximatelyEqual(r.loss, 2.28229349, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.invariance, 0.00779977322, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        let dx: [Double] = [-0.02795936, -0.01492253, -0.0004714262, -0.02677779, -0.07426692, -0.08920966, -0.3516135, -0.2211382, 0.2664697]
+        let dxp: [Double] = [0.02353148, 0.02048621, 0.002399276, -0.006458584, 0.08999452, 0.1241565, 0.3340431, 0.02619583, -0.2980007]
+        #expect(firstMismatch(r.onlineGradients[0].elements, dx, absoluteTolerance: 1e-9, relativeTolerance: 2e-6) == nil)
+        #expect(firstMismatch(r.targetGradients[0].elements, dxp, absoluteTolerance: 1e-9, relativeTolerance: 2e-6) == nil)
+        #expect(isApproximatelyEqual(r.logScaleGradient, -2.68316439, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.biasGradient, -1.0292768, absoluteTolerance: 0, relativeTolerance: 1e-7))
+        // Float input: the original's float32 total 2.28229332.
+        let single = try loss.forward(online: Self.x.converted(to: Float.self), target: Self.xPrime.converted(to: Float.self), gamma: 1)
+        #expect(isApproximatelyEqual(single.loss, 2.28229332, absoluteTolerance: 0, relativeTolerance: 1e-6))
+    }
+
+    @Test func a2ClampedScale() throws {
+        let logger = InMemoryScalarLogger()
+        let loss = try SigmoidContrastiveLoss(logScale: Double.log(10), bias: -1, maxScale: 5, alpha: 0.5, logger: logger)
+        let r = try loss.forward(online: Self.x, target: Self.xPrime, gamma: 2, step: 7)
+        #expect(isApproximatelyEqual(r.loss, 0.0670249415, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.invariance, 0.0038250264, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        let dx: [Double] = [0.005462962, 0.001974685, -0.0003783978, -0.01433899, 0.2529137, 0.07766519, 0.1184713, 0.01814096, 0.02295374]
+        let dxp: [Double] = [-0.0002170681, 0.02114555, 0.01064513, -0.01610384, 0.06512575, 0.04412755, 0.3905384, 0.001262405, -0.2015812]
+        #expect(firstMismatch(r.onlineGradients[0].elements, dx, absoluteTolerance: 1e-9, relativeTolerance: 2e-6) == nil)
+        #expect(firstMismatch(r.targetGradients[0].elements, dxp, absoluteTolerance: 1e-9, relativeTolerance: 2e-6) == nil)
+        #expect(r.logScaleGradient == 0)
+        #expect(isApproximatelyEqual(r.biasGradient, 0.125587522, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(logger.scalars.map(\.tag) == ["sigmoid/total", "sigmoid/kl", "sigmoid/scale", "sigmoid/bias", "sigmoid/gamma"])
+        #expect(logger.scalars[2].value == 10.000000000000002 || abs(logger.scalars[2].value - 10) < 1e-12)
+    }
+
+    @Test func a3MultiViewLoop() throws {
+        let online = [[[1.0, 0], [0, 1]], [[0.8, 0.6], [-0.6, 0.8]], [[0.6, -0.8], [0.2, 0.9]]].map { Matrix<Double>(rowArrays: $0) }
+        let target = [[[0.9, 0.1], [0.1, 0.9]], [[0.7, 0.7], [-0.5, 1.0]]].map { Matrix<Double>(rowArrays: $0) }
+        let loss = try SigmoidContrastiveLoss(logScale: Double.log(4), bias: -5, alpha: 1)
+        let r = try loss.forward(online: online, target: target, gamma: 1)
+        #expect(isApproximatelyEqual(r.loss, 3.37924941, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.invariance, 1.13126225, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.logScaleGradient, -1.38385514, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        #expect(isApproximatelyEqual(r.biasGradient, -0.952019874, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        let expected: [[Double]] = [[0, -0.82251, 0.7956229, 0], [-0.5227501, 0.6970002, -0.6385942, -0.4789457], [-0.8046557, -0.6034918, 1.273399, -0.2829775]]
+        for (view, values) in expected.enumerated() {
+            #expect(firstMismatch(r.onlineGradients[view].elements, values, absoluteTolerance: 1e-6, relativeTolerance: 2e-6) == nil, "view \(view)")
+        }
+    }
+
+    @Test func gammaScheduleTable() {
+        // spec §A.5 (γ₀ = 1, N = 20000), 10 significant digits.
+        let schedule = CosineGammaSchedule()
+        let table: [(Int, Double)] = [(0, 1.0), (1, 0.9999999938), (5000, 0.8535533906), (10000, 0.5), (15000, 0.1464466094), (19999, 6.1685e-09), (20000, 0), (20001, 0)]
+        for (step, value) in table { #expect(abs(schedule.value(at: step) - value) < 1e-10, "step \(step)") }
+    }
+
+    @Test func singleSampleEdgeCaseAndFiniteDifferences() throws {
+        // spec §A.10: n = 1, τ = 1, b = −5, α = 1, γ = 1 → 2.51528110.
+        let one = try SigmoidContrastiveLoss(logScale: 1, bias: -5, alpha: 1).forward(online: Matrix<Double>(rowArrays: [[1, 2, 0.5]]), target: Matrix<Double>(rowArrays: [[0.5, 1, 1]]), gamma: 1)
+        #expect(isApproximatelyEqual(one.loss, 2.51528110, absoluteTolerance: 0, relativeTolerance: 1e-8))
+        var rng = RepeatableRandomNumberGenerator(seed: 3)
+        let x = Matrix<Double>(rows: 4, columns: 3, elements: (0..<12).map { _ in rng.nextGaussian() })
+        let y = Matrix<Double>(rows: 4, columns: 3, elements: (0..<12).map { _ in rng.nextGaussian() })
+        var loss = try SigmoidContrastiveLoss(logScale: 0.7, bias: -2, alpha: 0.8)
+        let r = try loss.forward(online: x, target: y, gamma: 1.5)
+        let h = 1e-6
+        for i in 0..<12 {
+            var p = x, m = x
+            p.elements[i] += h
+            m.elements[i] -= h
+            let numeric = (try loss.forward(online: p, target: y, gamma: 1.5).loss - loss.forward(online: m, target: y, gamma: 1.5).loss) / (2 * h)
+            #expect(isApproximatelyEqual(r.onlineGradients[0].elements[i], numeric, absoluteTolerance: 1e-7, relativeTolerance: 1e-5))
+        }
+        loss.logScale += h
+        let up = try loss.forward(online: x, target: y, gamma: 1.5).loss
+        loss.logScale -= 2 * h
+        let down = try loss.forward(online: x, target: y, gamma: 1.5).loss
+        #expect(isApproximatelyEqual(r.logScaleGradient, (up - down) / (2 * h), absoluteTolerance: 1e-7, relativeTolerance: 1e-5))
+        #expect(throws: LossError.invalidParameter(name: "gamma", value: "-1.0", reason: "must be ≥ 0")) { try loss.forward(online: x, target: y, gamma: -1) }
+        #expect(throws: LossError.shapeMismatch(what: "views", expected: "[4, 3] for every view", actual: "[3, 3]")) {
+            try loss.forward(online: x, target: Self.x, gamma: 1)
+        }
+    }
+}
