@@ -18,6 +18,7 @@ struct ContrastiveExample {
     var logdir: String
     var epochs: Int
     var seed: UInt64
+    var learningRate: Double
     var limit: Int?
     var dataDirectory: String
 
@@ -37,7 +38,7 @@ struct ContrastiveExample {
         defer { try? writer.close() }
         var generator = SeededGenerator(seed: seed)
         var network = MultilayerPerceptron<Float>(layerSizes: [64, 128, 32], normalizesOutput: true, using: &generator)
-        var optimizer = Adam<Float>(learningRate: 1e-3)
+        var optimizer = Adam<Float>(learningRate: Float(learningRate))
         var scaleOptimizer = Adam<Double>(learningRate: 1e-3)
         let supcon = try SupConLoss(temperature: 0.1, baseTemperature: 0.1, logger: writer, tagPrefix: "supcon/")
         var sigmoid = try SigmoidContrastiveLoss(logScale: Double.log(4), bias: -5, alpha: 1, logger: writer, tagPrefix: "sigmoid/")
@@ -93,7 +94,7 @@ struct ContrastiveExample {
             testPass.output.rowArrays.map { $0.map(Double.init) }, metadata: data.testLabels.map { [String($0)] }, labelImages: sprites,
             imageShape: [data.testLabels.count, 1, 8, 8], tag: method.rawValue, step: step)
         try writer.addHparams(
-            [("loss", .string(method.rawValue)), ("epochs", .number(Double(epochs))), ("seed", .number(Double(seed))), ("lr", .number(1e-3))],
+            [("loss", .string(method.rawValue)), ("epochs", .number(Double(epochs))), ("seed", .number(Double(seed))), ("lr", .number(learningRate))],
             metrics: [("hparam/probe_accuracy", report.testAccuracy)], runName: "hparams", step: step)
         return RunSummary(run: name, testAccuracy: .nan, mae: nil, qwk: nil, probeAccuracy: report.testAccuracy, probeMAE: nil, probeQWK: nil)
     }

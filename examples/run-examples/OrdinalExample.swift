@@ -20,6 +20,7 @@ struct OrdinalExample {
     var logdir: String
     var epochs: Int
     var seed: UInt64
+    var learningRate: Double
     var limit: Int?
     var dataDirectory: String
 
@@ -45,11 +46,13 @@ struct OrdinalExample {
         defer { try? writer.close() }
         var generator = SeededGenerator(seed: seed)
         var network = MultilayerPerceptron<Float>(layerSizes: [22, 64, 32, 5], using: &generator)
-        var optimizer = Adam<Float>(learningRate: 1e-3)
+        var optimizer = Adam<Float>(learningRate: Float(learningRate))
         var marginOptimizer = Adam<Double>(learningRate: 1e-3)
         var cloc: OrdinalContrastiveLoss? = nil
         if mode != .baseline {
-            cloc = try OrdinalContrastiveLoss(classCount: 5, map: map, logger: writer, seed: seed)
+            // Double inverse softplus, so phase two's margins are exactly the extracted values (the
+            // original's float32 inverse would move them by up to a float32 ulp).
+            cloc = try OrdinalContrastiveLoss(classCount: 5, map: map, logger: writer, inverseSoftplusInFloat32: false, seed: seed)
         }
         var step = 0
         var metrics: ClassificationMetrics?
@@ -93,7 +96,7 @@ struct OrdinalExample {
         let testFeatures = try network.forward(data.testFeatures).penultimateFeatures
         let report = try probe(train: trainFeatures, trainLabels: data.trainLabels, test: testFeatures, testLabels: data.testLabels, ordinal: true, reportPath: logdir + "/" + name + "/probe.json")
         try writer.addScalar("probe/accuracy", report.testAccuracy, step: step)
-        var hparams: [(String, HParamValue)] = [("loss", .string(mode == .baseline ? "cross-entropy" : "cross-entropy + CLOC")), ("margins", .string(mode == .phaseOne ? "learnable" : (mode == .phaseTwo ? "fixed" : "none"))), ("lr", .number(1e-3)), ("epochs", .number(Double(epochs))), ("seed", .number(Double(seed)))]
+        var hparams: [(String, HParamValue)] = [("loss", .string(mode == .baseline ? "cross-entropy" : "cross-entropy + CLOC")), ("margins", .string(mode == .phaseOne ? "learnable" : (mode == .phaseTwo ? "fixed" : "none"))), ("lr", .number(learningRate)), ("epochs", .number(Double(epochs))), ("seed", .number(Double(seed)))]
         if let loss = cloc { hparams.append(("final_margins", .string(loss.fixedMap.jsonText))) }
         try writer.addHparams(
             hparams, metrics: [("hparam/test_accuracy", final.accuracy), ("hparam/test_mae", final.meanAbsoluteError ?? .nan), ("hparam/test_qwk", final.quadraticWeightedKappa ?? .nan), ("hparam/probe_accuracy", report.testAccuracy)],

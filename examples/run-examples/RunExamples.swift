@@ -15,8 +15,10 @@ struct RunExamples: ParsableCommand {
 
     @Option(name: .long, help: "Root log directory for all runs (default: runs). Existing runs there are replaced.")
     var logdir: String = "runs"
-    @Option(name: .long, help: "Training epochs per run (default: 5).")
-    var epochs: Int = 5
+    @Option(name: .long, help: "Training epochs per run (default: 10).")
+    var epochs: Int = 10
+    @Option(name: .long, help: "Adam learning rate of the networks (default: 1e-3).")
+    var learningRate: Double = 1e-3
     @Option(name: .long, help: "Random seed for initialisation, shuffling and augmentation (default: 0).")
     var seed: UInt64 = 0
     @Option(name: .long, help: "Which examples: all, ordinal or contrastive (default: all).")
@@ -28,6 +30,7 @@ struct RunExamples: ParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let limit, limit < 40 { throw ValidationError("--limit must be at least 40 rows") }
     }
 
@@ -37,10 +40,10 @@ struct RunExamples: ParsableCommand {
         }
         var rows = [RunSummary]()
         if example != .contrastive {
-            rows += try OrdinalExample(logdir: logdir, epochs: epochs, seed: seed, limit: limit, dataDirectory: dataDirectory).run()
+            rows += try OrdinalExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory).run()
         }
         if example != .ordinal {
-            rows += try ContrastiveExample(logdir: logdir, epochs: epochs, seed: seed, limit: limit, dataDirectory: dataDirectory).run()
+            rows += try ContrastiveExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory).run()
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
