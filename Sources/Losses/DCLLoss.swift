@@ -1,0 +1,103 @@
+public import Numerics
+public import ScalarLogging
+
+/// Decoupled contrastive learning (Yeh et al. 2022), DCL and DCLW as `lightly` 1.6.0 and `nidl`
+/// 0.0.2 (spec/losses.md §B).
+///
+/// Views z1, z2 (`[N, d]`), normalised (ε 1e-12, lightly's); `S = Z Zᵀ/T` for Z = [ẑ1; ẑ2];
+/// row r's partner p(r) = r ± N and negatives every c ∉ {r, p(r)} (the positive is decoupled
+/// from the denominator): `ℓ_r = −w_{r mod N}·S_{r,p(r)} + log Σ_{c∈𝒩(r)} e^{S_rc}`, mean over
+/// the 2N rows, in nats (can be negative). DCL: w = 1. DCLW: `w_i = 2 − N·softmax(c/σ)_i` with
+/// `c_i = ẑ1_i·ẑ2_i` (von Mises–Fisher weighting). `detachesWeights` picks lightly's constant
+/// weights (default) or nidl's differentiated ones; the values are equal, the gradients differ.
+public struct DCLLoss: Sendable {
+    /// Temperature T > 0 (default 0.1).
+    public var temperature: Double
+    /// σ of the DCLW weight; `nil` is plain DCL (w = 1). Default σ for DCLW: 0.5.
+    public var sigma: Double?
+    /// Treat the DCLW weights as constants (lightly, default) or differentiate them (nidl).
+    public var detachesWeights: Bool
+    /// Receives `<prefix>loss` and, for DCLW, `<prefix>min_weight` (the weights' mean is 1 by
+    /// construction, so the informative diagnostic is the smallest weight, which can go negative).
+    public var logger: (any ScalarLogger)?
+    /// Prefix of logged tags (default "dcl/").
+    public var tagPrefix: String
+
+    /// Creates DCL (`sigma: nil`) or DCLW.
+    ///
+    /// - Parameters:
+    ///   - temperature: T > 0 (default 0.1).
+    ///   - sigma: σ > 0 for DCLW, `nil` for DCL.
+    ///   - detachesWeights: lightly's detached weights (default true) or nidl's.
+    ///   - logger: Optional logger.
+    ///   - tagPrefix: Prefix of logged tags.
+    /// - Throws: `LossError.invalidParameter` for T ≤ 0 or σ ≤ 0.
+    public init(temperature: Double = 0.1, sigma: Double? = nil, detachesWeights: Bool = true, logger: (any ScalarLogger)? = nil, tagPrefix: String = "dcl/") throws(LossError) {
+        guard temperature > 0, temperature.isFinite else { throw .invalidParameter(name: "temperature", value: "\(temperature)", reason: "must be a positive finite number") }
+        if let sigma, !(sigma > 0 && sigma.isFinite) { throw .invalidParameter(name: "sigma", value: "\(sigma)", reason: "must be a positive finite number") }
+        self.temperature = temperature
+        self.sigma = sigma
+        self.detachesWeights = detachesWeights
+        self.logger = logger
+        self.tagPrefix = tagPrefix
+    }
+
+    /// Evaluates the loss and the gradients with respect to both views.
+    ///
+    /// - Parameters:
+    ///   - view0: z1, `[N, d]`.
+    ///   - view1: z2, `[N, d]`.
+    ///   - step: Global step for logging.
+    /// - Returns: The loss and ∂loss/∂z1, ∂loss/∂z2.
+    /// - Throws: `LossError` for mismatched shapes or N < 2 (no negatives: the originals return
+    ///   −∞ or −9e15).
+    public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
+        loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
+    ) {
+        guard view0.rows == view1.rows, view0.columns == view1.columns else {
+            throw LossError.shapeMismatch(what: "view1", expected: "[\(view0.rows), \(view0.columns)] like view0", actual: "[\(view1.rows), \(view1.columns)]")
+        }
+        let n = view0.rows, d = view0.columns, t = temperature
+        guard n >= 2 else {
+            throw LossError.invalidParameter(name: "batch", value: "\(n)", reason: "DCL needs at least 2 pairs (with 1 there are no negatives and the originals return −inf or −9e15)")
+        }
+        let stacked = Matrix<Double>(rows: 2 * n, columns: d, elements: view0.converted(to: Double.self).elements + view1.converted(to: Double.self).elements)
+        let (cosine, z, norms) = try stacked.cosineSimilarities()
+        var logits = cosine
+        for i in logits.elements.indices { logits.elements[i] /= t }
+        var weights = [Double](repeating: 1, count: n)
+        var pi = [Double](repeating: 0, count: n), c = [Double](repeating: 0, count: n)
+        if let sigma {
+            for i in 0..<n { c[i] = cosine[i, n + i] }
+            pi = Matrix(rows: 1, columns: n, elements: c.map { $0 / sigma }).softmaxRows().elements
+            weights = pi.map { 2 - Double(n) * $0 }
+        }
+        var mask = [Bool](repeating: true, count: 4 * n * n)
+        for r in 0..<(2 * n) {
+            mask[r * 2 * n + r] = false
+            mask[r * 2 * n + (r + n) % (2 * n)] = false
+        }
+        let lse = logits.logSumExpRows(mask: mask)
+        var g = logits.softmaxRows(mask: mask)
+        var loss = 0.0
+        for r in 0..<(2 * n) {
+            let p = (r + n) % (2 * n)
+            loss += -weights[r % n] * logits[r, p] + lse[r]
+            g[r, p] -= weights[r % n]
+        }
+        loss /= Double(2 * n)
+        // G is ∂L/∂S; ∂L/∂C = G / T.
+        for i in g.elements.indices { g.elements[i] /= Double(2 * n) * t }
+        if let sigma, !detachesWeights {
+            // nidl: the weights depend on c_i = C[i, N+i]; dc_k = π_k (c_k − Σ π c)/(σT).
+            let mean = zip(pi, c).reduce(0) { $0 + $1.0 * $1.1 }
+            for k in 0..<n { g[k, n + k] += pi[k] * (c[k] - mean) / (sigma * t) }
+        }
+        let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
+        if let logger, let step {
+            try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step)
+            if sigma != nil { try logger.logScalar(tag: tagPrefix + "min_weight", value: weights.min() ?? 1, step: step) }
+        }
+        return (loss, Matrix(rows: n, columns: d, elements: dx.elements[0..<(n * d)].map { Scalar($0) }), Matrix(rows: n, columns: d, elements: dx.elements[(n * d)...].map { Scalar($0) }))
+    }
+}

@@ -1,0 +1,39 @@
+/// Cosine-similarity matrices and their backward pass: the one implementation the contrastive
+/// losses share.
+extension Matrix {
+    /// All pairwise cosine similarities of the rows, `C = X̂ X̂ᵀ` with `X̂ = normalizedRows(ε)`.
+    ///
+    /// For rows with norm above ε this equals `x_i·x_j / (‖x_i‖‖x_j‖)`.
+    ///
+    /// - Parameter epsilon: ε of the normalisation (default 1e-12, `F.normalize`).
+    /// - Returns: `similarities` (`[n, n]`), `unit` rows X̂ (`[n, d]`) and their `norms` (n).
+    /// - Throws: `LinearAlgebraError` from BLAS for oversized problems.
+    public func cosineSimilarities(epsilon: Scalar = Matrix.defaultNormalizationEpsilon) throws(LinearAlgebraError) -> (
+        similarities: Matrix, unit: Matrix, norms: [Scalar]
+    ) {
+        let (unit, norms) = normalizedRows(epsilon: epsilon)
+        return (try unit.gram(), unit, norms)
+    }
+
+    /// Backward pass of `cosineSimilarities`: ∂L/∂X from ∂L/∂C.
+    ///
+    /// `∂L/∂X̂ = (G + Gᵀ) X̂` (every C_ab depends on both rows), then the normalisation backward.
+    ///
+    /// - Parameters:
+    ///   - similarityGradient: G = ∂L/∂C, `[n, n]`, not necessarily symmetric.
+    ///   - unit: X̂ from the forward pass.
+    ///   - norms: The norms from the forward pass.
+    ///   - epsilon: The forward ε.
+    /// - Returns: ∂L/∂X, `[n, d]`.
+    /// - Throws: `LinearAlgebraError` from BLAS for oversized problems.
+    public static func cosineSimilaritiesBackward(
+        similarityGradient g: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
+    ) throws(LinearAlgebraError) -> Matrix {
+        precondition(g.rows == unit.rows && g.columns == unit.rows, "cosine backward: gradient [\(g.rows), \(g.columns)] for \(unit.rows) rows")
+        var symmetric = g
+        let n = g.rows
+        for i in 0..<n { for j in 0..<n { symmetric.elements[i * n + j] += g.elements[j * n + i] } }
+        let unitGradient = try Matrix.product(symmetric, unit)
+        return normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
+    }
+}
