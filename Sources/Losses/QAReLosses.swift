@@ -1,0 +1,199 @@
+public import Numerics
+public import ScalarLogging
+
+/// QARe, SimCLR (log of mean), SparseCLR and their QARe combinations, as
+/// `amoskalev/contrasting_quadratic` at `8a679cd` (Moskalev et al., ECCV 2022; spec/losses.md §D).
+///
+/// Input: head outputs `[2N, d]` with **interleaved** views (row 2i = view A of image i, row
+/// 2i+1 = view B; partner of r is r XOR 1). Similarities are cosines of the normalised rows
+/// (ε 1e-12); the `*_qare` methods clamp them at 1e-8 (negative cosines get no gradient).
+/// - `qare`: `Σ_k λ_k μ_k / (N(N−1))` with λ, μ the ascending eigenvalues (LAPACK `?syevd`) of
+///   `A = 1 + S_A`, `B = 1 + S_B`, the clamped intra-view cosine matrices.
+/// - `simclr`: `−log(mean_r a_r/d_r)` with `E = exp(C/0.5)`, `a_r = E[p(r), r]`,
+///   `d_r = Σ_k E[k, r] − c₀`, c₀ = float32(e²) = 7.38905620574951171875 (the original's constant).
+/// - `sparseclr`: the sparsemax loss per row with the positive (shifted by −1) as target:
+///   `½ Σ_{j∈S}(z_j² − τ²) − pos + ½`, mean over the 2N rows (support S treated as constant).
+/// - `simclrQARe` / `sparseclrQARe`: α·(term on clamped cosines) + β·qare.
+/// All in nats except qare (dimensionless spectral score).
+public struct QAReLoss: Sendable {
+    /// The objective.
+    public enum Method: String, Sendable, CaseIterable {
+        /// The spectral QARe term alone.
+        case qare
+        /// Plain SimCLR of the codebase (log of mean, unclamped cosines).
+        case simclr
+        /// α·SimCLR (clamped cosines) + β·QARe.
+        case simclrQARe = "simclr-qare"
+        /// SparseCLR (unclamped cosines).
+        case sparseclr
+        /// α·SparseCLR (clamped cosines) + β·QARe.
+        case sparseclrQARe = "sparseclr-qare"
+    }
+
+    /// The objective.
+    public var method: Method
+    /// α, weight of the contrastive term in the combinations (default 1).
+    public var alpha: Double
+    /// β, weight of QARe in the combinations (default 1).
+    public var beta: Double
+    /// Receives `<prefix>loss` (and `<prefix>qare` for the combinations) each step.
+    public var logger: (any ScalarLogger)?
+    /// Prefix of logged tags (default "<method>/").
+    public var tagPrefix: String
+
+    /// SimCLR temperature of the codebase: hard-coded 0.5.
+    public static let simclrTemperature = 0.5
+    /// The similarity clamp of the `*_qare` models: 1e-8.
+    public static let similarityFloor = 1e-8
+    /// c₀ = exp(1/t) as the original's float32 scalar (spec §D.2).
+    public static let selfTerm = Double(Float(2.0.exponential))
+
+    /// Creates the loss.
+    ///
+    /// - Parameters:
+    ///   - method: The objective.
+    ///   - alpha: α ≥ 0 (default 1).
+    ///   - beta: β ≥ 0 (default 1).
+    ///   - logger: Optional logger.
+    ///   - tagPrefix: Prefix of logged tags (default the method name and "/").
+    /// - Throws: `LossError.invalidParameter` for negative or non-finite weights.
+    public init(method: Method, alpha: Double = 1, beta: Double = 1, logger: (any ScalarLogger)? = nil, tagPrefix: String? = nil) throws(LossError) {
+        for (name, value) in [("alpha", alpha), ("beta", beta)] where !(value >= 0 && value.isFinite) {
+            throw .invalidParameter(name: name, value: "\(value)", reason: "must be ≥ 0")
+        }
+        self.method = method
+        self.alpha = alpha
+        self.beta = beta
+        self.logger = logger
+        self.tagPrefix = tagPrefix ?? method.rawValue + "/"
+    }
+
+    /// Evaluates the loss and ∂loss/∂x.
+    ///
+    /// - Parameters:
+    ///   - input: `[2N, d]`, interleaved views.
+    ///   - step: Global step for logging.
+    /// - Returns: The loss and its gradient, `[2N, d]`.
+    /// - Throws: `LossError` for an odd row count, or N < 2 for the QARe methods (the original
+    ///   divides by N(N−1) = 0 and returns inf); LAPACK failures.
+    public func forward<Scalar: BLASScalar>(input: Matrix<Scalar>, step: Int? = nil) throws -> ContrastiveLossResult<Scalar> {
+        guard input.rows % 2 == 0, input.rows > 0 else {
+            throw LossError.shapeMismatch(what: "input", expected: "an even, positive number of rows (interleaved views)", actual: "\(input.rows) rows")
+        }
+        let n = input.rows / 2, d = input.columns
+        if let index = input.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "input", index: index) }
+        let usesQARe = method != .simclr && method != .sparseclr
+        if usesQARe && n < 2 {
+            throw LossError.invalidParameter(name: "batch", value: "\(n) pairs", reason: "QARe divides by N(N−1); use at least 2 pairs (the original returns inf)")
+        }
+        let x = input.converted(to: Double.self)
+        var loss = 0.0, qareValue = 0.0
+        var gradient = Matrix<Double>(rows: 2 * n, columns: d)
+        if method != .qare {
+            let clamped = method == .simclrQARe || method == .sparseclrQARe
+            let (cosine, unit, norms) = try x.cosineSimilarities()
+            var c = cosine
+            var active = [Bool](repeating: true, count: 4 * n * n)
+            if clamped {
+                for i in c.elements.indices where c.elements[i] < Self.similarityFloor {
+                    c.elements[i] = Self.similarityFloor
+                    active[i] = false
+                }
+            }
+            let weight = usesQARe ? alpha : 1
+            var (value, g) = method == .simclr || method == .simclrQARe ? Self.logMeanSimCLR(c) : Self.sparseCLR(c)
+            for i in g.elements.indices { g.elements[i] = active[i] ? g.elements[i] * weight : 0 }
+            loss += weight * value
+            value = 0
+            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
+            for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i] }
+        }
+        if usesQARe {
+            let views = [x.selectingRows((0..<n).map { 2 * $0 }), x.selectingRows((0..<n).map { 2 * $0 + 1 })]
+            var spectra = [[Double]](), vectors = [Matrix<Double>](), cosines = [(Matrix<Double>, Matrix<Double>, [Double])]()
+            for view in views {
+                let (cosine, unit, norms) = try view.cosineSimilarities()
+                var a = cosine
+                for i in a.elements.indices { a.elements[i] = 1 + Swift.max(a.elements[i], Self.similarityFloor) }
+                let (values, v) = try a.symmetricEigenDecomposition()
+                spectra.append(values)
+                vectors.append(v)
+                cosines.append((cosine, unit, norms))
+            }
+            let scale = 1 / Double(n * (n - 1))
+            qareValue = zip(spectra[0], spectra[1]).reduce(0) { $0 + $1.0 * $1.1 } * scale
+            let weight = method == .qare ? 1 : beta
+            loss += weight * qareValue
+            for view in 0..<2 {
+                // ∂qare/∂A = V diag(other spectrum) Vᵀ / (N(N−1)), eigenvectors as rows of V.
+                let other = spectra[1 - view]
+                var scaled = vectors[view]
+                for k in 0..<n { for j in 0..<n { scaled[k, j] *= other[k] } }
+                var g = try Matrix.product(vectors[view], scaled, transposingLeft: true, scale: scale * weight)
+                let (cosine, unit, norms) = cosines[view]
+                for i in g.elements.indices where cosine.elements[i] < Self.similarityFloor { g.elements[i] = 0 }
+                let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
+                for i in 0..<n { for k in 0..<d { gradient[2 * i + view, k] += dx[i, k] } }
+            }
+        }
+        if let logger, let step {
+            try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step)
+            if usesQARe && method != .qare { try logger.logScalar(tag: tagPrefix + "qare", value: qareValue, step: step) }
+        }
+        return ContrastiveLossResult(loss: loss, inputGradient: gradient.converted(to: Scalar.self))
+    }
+
+    /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and ∂/∂C.
+    static func logMeanSimCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
+        let m = c.rows, t = simclrTemperature
+        var e = c
+        for i in e.elements.indices { e.elements[i] = Double.exp(c.elements[i] / t) }
+        var a = [Double](repeating: 0, count: m), den = [Double](repeating: 0, count: m)
+        for r in 0..<m {
+            a[r] = e[r ^ 1, r]
+            var column = 0.0
+            for k in 0..<m { column += e[k, r] }
+            den[r] = column - selfTerm
+        }
+        let ratios = (0..<m).map { a[$0] / den[$0] }
+        let mean = ratios.reduce(0, +) / Double(m)
+        let dr = -1 / (Double(m) * mean)
+        var g = Matrix<Double>(rows: m, columns: m)
+        for r in 0..<m {
+            for k in 0..<m { g[k, r] = -dr * a[r] / (den[r] * den[r]) }
+            g[r ^ 1, r] += dr / den[r]
+        }
+        for i in g.elements.indices { g.elements[i] *= e.elements[i] / t }
+        return (-Double.log(mean), g)
+    }
+
+    /// SparseCLR's sparsemax loss on a `[2N, 2N]` cosine matrix and ∂/∂C (support constant).
+    static func sparseCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
+        let m = c.rows
+        var g = Matrix<Double>(rows: m, columns: m)
+        var total = 0.0
+        for r in 0..<m {
+            let p = r ^ 1
+            let columns = (0..<m).filter { $0 != r }
+            let z = columns.map { c[r, $0] - ($0 == p ? 1 : 0) }
+            let sorted = z.sorted(by: >)
+            var cumulative = 0.0, k = 0, sumK = 0.0
+            for (i, value) in sorted.enumerated() {
+                cumulative += value
+                if 1 + Double(i + 1) * value > cumulative { k = i + 1; sumK = cumulative }
+            }
+            let threshold = (sumK - 1) / Double(k)
+            let support = z.indices.filter { z[$0] > threshold }
+            let tau = (support.reduce(0) { $0 + z[$1] } - 1) / Double(support.count)
+            total += 0.5 * support.reduce(0) { $0 + z[$1] * z[$1] - tau * tau } - (c[r, p] - 1) + 0.5
+            for j in support { g[r, columns[j]] += (z[j] - tau) / Double(m) }
+            g[r, p] -= 1 / Double(m)
+        }
+        return (total / Double(m), g)
+    }
+}
+
+extension Double {
+    /// e^self (for the static constant above).
+    fileprivate var exponential: Double { Double.exp(self) }
+}
