@@ -12,5 +12,8 @@ struct ContrastiveLoss: ParsableCommand {
             little-endian). With --json the output is one JSON object:
             {"loss": L, "grad": {"input": [[...]], "theta": [...]}}.
             """,
-        subcommands: [CLOCMultiCommand.self, CLOCSingleCommand.self])
+        subcommands: [
+            CLOCMultiCommand.self, CLOCSingleCommand.self, SupConCommand.self, NTXentCommand.self, DCLCommand.self, DCLWCommand.self,
+            SigmoidCommand.self, SimCLRCommand.self, SimCLRQARECommand.self, SparseCLRCommand.self, SparseCLRQARECommand.self, QARECommand.self,
+        ])
 }
