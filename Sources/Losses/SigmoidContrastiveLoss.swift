@@ -237,3 +237,31 @@ public struct CosineGammaSchedule: Sendable, Equatable {
         return 0.5 * (Double.cos(Double.pi * Double(step) / Double(steps)) + 1) * initial
     }
 }
+
+/// The cosine schedule of the EMA target's momentum β (spec/losses.md §A.6), computed in float32
+/// as the original: `β(s) = 1 − (1 − β_base)·(cos(π·s/K) + 1)/2`.
+public struct CosineEMASchedule: Sendable, Equatable {
+    /// β_base (the training script's `--beta`, default 0.995).
+    public var base: Double
+    /// K, the step count over which β rises to 1 (`len(loader)·(epochs+2) − update_beta_after_step`).
+    public var steps: Int
+
+    /// Creates the schedule.
+    ///
+    /// - Parameters:
+    ///   - base: β_base in [0, 1].
+    ///   - steps: K ≥ 1.
+    public init(base: Double = 0.995, steps: Int) {
+        self.base = base
+        self.steps = steps
+    }
+
+    /// β after the update at step s (float32 arithmetic, widened).
+    ///
+    /// - Parameter step: s ≥ 0.
+    /// - Returns: β in [β_base, 1].
+    public func value(at step: Int) -> Double {
+        let factor = (Float.cos(Float.pi * Float(step) / Float(steps)) + 1) / 2
+        return Double(1 - (1 - Float(base)) * factor)
+    }
+}

@@ -3,9 +3,11 @@ import Probe
 import TensorBoard
 
 extension LinearProbeCommand {
-    /// Logs the run: the metrics as scalars at step 0, the settings and results as a Markdown
-    /// text summary, and the sweep curve as scalars `sweep/validation_accuracy` and
-    /// `sweep/log10_C` over the sweep index.
+    /// Logs the run: the metrics as scalars at step 0, an hparams session (C, tol, preprocessing,
+    /// class weight → the metrics), the confusion matrix as a gray image (rows true, columns
+    /// predicted, each cell scaled by its row's count, 16×16 pixels per cell), the settings and
+    /// results as a Markdown text summary, and the sweep curve as scalars
+    /// `sweep/validation_accuracy` and `sweep/log10_C` over the sweep index.
     func logToTensorBoard(_ r: ProbeReport, logdir: String) throws {
         let writer = try SummaryWriter(logDirectory: logdir)
         let metrics: [(String, Double?)] = [
@@ -24,6 +26,21 @@ extension LinearProbeCommand {
         table += "| true \\ predicted | " + r.labels.map(String.init).joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: r.labels.count + 1) + "\n"
         for (label, row) in zip(r.labels, r.confusionMatrix) { table += "| \(label) | " + row.map(String.init).joined(separator: " | ") + " |\n" }
         try writer.addText("probe/report", table, step: 0)
+        let k = r.labels.count, cell = 16
+        var pixels = [UInt8](repeating: 0, count: k * cell * k * cell)
+        for (i, row) in r.confusionMatrix.enumerated() {
+            let total = max(1, row.reduce(0, +))
+            for (j, count) in row.enumerated() {
+                let value = UInt8((255 * Double(count) / Double(total)).rounded())
+                for y in 0..<cell { for x in 0..<cell { pixels[(i * cell + y) * k * cell + j * cell + x] = value } }
+            }
+        }
+        try writer.addImage("probe/confusion_matrix", pixels: pixels, shape: [k * cell, k * cell], layout: .hw, step: 0)
+        var metricsForHparams: [(String, Double)] = [("hparam/test_accuracy", r.testAccuracy), ("hparam/balanced_accuracy", r.balancedAccuracy), ("hparam/log_loss", r.logLoss)]
+        if let mae = r.mae, let qwk = r.qwk { metricsForHparams += [("hparam/mae", mae), ("hparam/qwk", qwk)] }
+        try writer.addHparams(
+            [("C", .number(r.c)), ("tol", .number(r.tol)), ("preprocessing", .string(r.preprocessing)), ("class_weight", .string(r.classWeight)), ("sweep", .bool(r.sweep != nil))],
+            metrics: metricsForHparams.filter { $0.1.isFinite }, runName: "hparams")
         try writer.close()
     }
 }

@@ -92,3 +92,12 @@ import Testing
         }
     }
 }
+
+@Suite struct EMAScheduleTests {
+    @Test func betaScheduleTable() {
+        // spec §A.6 (β_base = 0.995, K = 1000, float32 results printed with 11 digits).
+        let schedule = CosineEMASchedule(base: 0.995, steps: 1000)
+        let table: [(Int, Double)] = [(0, 0.99500000477), (2, 0.99500006437), (250, 0.99573224783), (500, 0.99750000238), (750, 0.99926775693), (1000, 1.0)]
+        for (step, value) in table { #expect(abs(schedule.value(at: step) - value) < 1e-10, "step \(step): \(schedule.value(at: step))") }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import TensorBoard
 import TestSupport
 import Testing
 
@@ -35,7 +36,19 @@ import Testing
                 #expect(report[key] != nil, "missing \(key)")
             }
             #expect(report["labels"] as? [Int] == [0, 10, 20])
-            #expect(FileManager.default.fileExists(atPath: d + "/tb"))
+            let reader = try TensorBoard.LogdirReader(path: d + "/tb")
+            #expect(reader.runs.map(\.name) == [".", "hparams"])
+            let scalars = try reader.scalars(in: reader.runs[0])
+            #expect(scalars["probe/test_accuracy"]?.first?.value == 1)
+            var kinds = Set<String>()
+            try TensorBoard.EventFileReader(path: reader.runs[0].eventFiles[0]).forEachEvent { event in
+                guard case .summary(let values) = event.content else { return }
+                for value in values {
+                    if case .images(let w, let h, _) = value.decoded(pluginName: nil), w == 48, h == 48 { kinds.insert(value.tag) }
+                    if case .text = value.decoded(pluginName: value.metadata?.pluginName) { kinds.insert(value.tag) }
+                }
+            }
+            #expect(kinds == ["probe/confusion_matrix", "probe/report/text_summary"])
         }
     }
 
