@@ -118,8 +118,8 @@ public enum DatasetIO {
             let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var done = 0
-                while done < bytes {
-                    let n = pread(fd, raw.baseAddress! + done, bytes - done, off_t(header.dataOffset + done))
+                while done < bytes, let base = raw.baseAddress {
+                    let n = pread(fd, base + done, bytes - done, off_t(header.dataOffset + done))
                     if n < 0 && errno == EINTR { continue }
                     if n <= 0 {
                         failure = .unreadable(path: path, reason: "data section has \(done) bytes, shape \(header.shape) needs \(bytes); the file is truncated")
