@@ -103,23 +103,8 @@ extension OrdinalContrastiveLoss {
         }
         let loss = perAnchorLoss.reduce(0, +) / Double(n)
 
-        // ∂L/∂U = (G + Gᵀ) U, then through the normalisation.
-        var symmetric = weightGradient
-        symmetric.elements.withUnsafeMutableBufferPointer { out in
-            weightGradient.elements.withUnsafeBufferPointer { g in
-                // Blocked transpose-add for cache locality.
-                let block = 64
-                for i0 in stride(from: 0, to: n, by: block) {
-                    for j0 in stride(from: 0, to: n, by: block) {
-                        for i in i0..<Swift.min(i0 + block, n) {
-                            for j in j0..<Swift.min(j0 + block, n) { out[i * n + j] += g[j * n + i] }
-                        }
-                    }
-                }
-            }
-        }
-        let unitGradient = try Matrix.product(symmetric, unit)
-        let embeddingGradient = Matrix.normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
+        // ∂L/∂X through S = U Uᵀ and the normalisation (the shared cosine backward).
+        let embeddingGradient = try Matrix.cosineSimilaritiesBackward(similarityGradient: weightGradient, unit: unit, norms: norms, epsilon: epsilon)
 
         // ∂L/∂δ_k = Σ over class pairs (c, c′) spanning boundary k of Σ G_an; then ∂L/∂θ.
         var pairTotals = [Double](repeating: 0, count: c * c)

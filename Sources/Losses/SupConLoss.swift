@@ -187,8 +187,9 @@ public struct NTXentLoss: Sendable {
         let n = view0.rows, d = view0.columns
         guard n > 0 else { throw LossError.emptyBatch }
         let stacked = Matrix<Double>(rows: 2 * n, columns: d, elements: view0.converted(to: Double.self).elements + view1.converted(to: Double.self).elements)
-        let (z, norms) = stacked.normalizedRows()
-        let logits = try Matrix.product(z, z, transposingRight: true, scale: 1 / temperature)
+        let (cosine, z, norms) = try stacked.cosineSimilarities()
+        var logits = cosine
+        for i in logits.elements.indices { logits.elements[i] /= temperature }
         var mask = [Bool](repeating: true, count: 4 * n * n)
         for r in 0..<(2 * n) { mask[r * 2 * n + r] = false }
         let lse = logits.logSumExpRows(mask: mask)
@@ -200,11 +201,9 @@ public struct NTXentLoss: Sendable {
             g[r, p] -= 1
         }
         loss /= Double(2 * n)
-        for i in g.elements.indices { g.elements[i] /= Double(2 * n) }
-        var symmetric = g
-        for r in 0..<(2 * n) { for c in 0..<(2 * n) { symmetric[r, c] += g[c, r] } }
-        let dz = try Matrix.product(symmetric, z, scale: 1 / temperature)
-        let dx = Matrix.normalizedRowsBackward(outputGradient: dz, normalized: z, norms: norms)
+        // G is ∂L/∂S with S = C/T; the shared cosine backward takes ∂L/∂C = G/T.
+        for i in g.elements.indices { g.elements[i] /= Double(2 * n) * temperature }
+        let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
         let g0 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[0..<(n * d)].map { Scalar($0) })
         let g1 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[(n * d)...].map { Scalar($0) })

@@ -8,6 +8,8 @@ extension Matrix {
     /// - Parameter epsilon: ε of the normalisation (default 1e-12, `F.normalize`).
     /// - Returns: `similarities` (`[n, n]`), `unit` rows X̂ (`[n, d]`) and their `norms` (n).
     /// - Throws: `LinearAlgebraError` from BLAS for oversized problems.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func cosineSimilarities(epsilon: Scalar = Matrix.defaultNormalizationEpsilon) throws(LinearAlgebraError) -> (
         similarities: Matrix, unit: Matrix, norms: [Scalar]
     ) {
@@ -26,13 +28,27 @@ extension Matrix {
     ///   - epsilon: The forward ε.
     /// - Returns: ∂L/∂X, `[n, d]`.
     /// - Throws: `LinearAlgebraError` from BLAS for oversized problems.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func cosineSimilaritiesBackward(
         similarityGradient g: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
     ) throws(LinearAlgebraError) -> Matrix {
         precondition(g.rows == unit.rows && g.columns == unit.rows, "cosine backward: gradient [\(g.rows), \(g.columns)] for \(unit.rows) rows")
         var symmetric = g
         let n = g.rows
-        for i in 0..<n { for j in 0..<n { symmetric.elements[i * n + j] += g.elements[j * n + i] } }
+        symmetric.elements.withUnsafeMutableBufferPointer { out in
+            g.elements.withUnsafeBufferPointer { source in
+                // Blocked transpose-add for cache locality on large N.
+                let block = 64
+                for i0 in Swift.stride(from: 0, to: n, by: block) {
+                    for j0 in Swift.stride(from: 0, to: n, by: block) {
+                        for i in i0..<Swift.min(i0 + block, n) {
+                            for j in j0..<Swift.min(j0 + block, n) { out[i * n + j] += source[j * n + i] }
+                        }
+                    }
+                }
+            }
+        }
         let unitGradient = try Matrix.product(symmetric, unit)
         return normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
     }
