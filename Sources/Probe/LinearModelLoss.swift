@@ -82,7 +82,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                             nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
                             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                                 var z = [Scalar](repeating: 0, count: block * k)
-                                var shifted = [Double](repeating: 0, count: k)
+                                var exponentials = [Double](repeating: 0, count: k)
                                 var loss = 0.0
                                 var gradientB = [Double](repeating: 0, count: k)
                                 pws[worker].withUnsafeMutableBufferPointer { gwBuffer in
@@ -106,14 +106,15 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                                                 for c in 0..<k { maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue) }
                                                 var sum = 0.0
                                                 for c in 0..<k {
-                                                    shifted[c] = zBuffer[i * k + c].doubleValue - maximum
-                                                    sum += Double.exp(shifted[c])
+                                                    exponentials[c] = Double.exp(zBuffer[i * k + c].doubleValue - maximum)
+                                                    sum += exponentials[c]
                                                 }
                                                 let y = labels[row]
                                                 let logSum = Double.log(sum)
-                                                loss += s * (logSum - shifted[y])
+                                                loss += s * (logSum - (zBuffer[i * k + y].doubleValue - maximum))
+                                                let inverseSum = 1 / sum
                                                 for c in 0..<k {
-                                                    var r = Double.exp(shifted[c] - logSum)
+                                                    var r = exponentials[c] * inverseSum
                                                     if c == y { r -= 1 }
                                                     r *= s
                                                     gradientB[c] += r

@@ -122,7 +122,7 @@ func validate<Scalar: BLASScalar>(train: Matrix<Scalar>, trainLabels: [Int], tes
 /// Runs a linear probe: preprocess, optionally sweep C, fit, evaluate on train and test.
 ///
 /// - Parameters:
-///   - train: Training features `[n, d]` (consumed: preprocessed in place to save memory).
+///   - train: Training features `[n, d]` (consumed: preprocessed in place, never copied).
 ///   - trainLabels: n integer labels.
 ///   - test: Test features `[m, d]`.
 ///   - testLabels: m integer labels (labels unseen in training count as wrong).
@@ -133,7 +133,7 @@ func validate<Scalar: BLASScalar>(train: Matrix<Scalar>, trainLabels: [Int], tes
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func runLinearProbe<Scalar: BLASScalar>(
-    train: Matrix<Scalar>, trainLabels: [Int], test: Matrix<Scalar>, testLabels: [Int], configuration: LinearProbeConfiguration,
+    train: consuming Matrix<Scalar>, trainLabels: [Int], test: consuming Matrix<Scalar>, testLabels: [Int], configuration: LinearProbeConfiguration,
     progress: ((Int, Double, Double) -> Void)? = nil
 ) throws(ProbeError) -> (report: ProbeReport, model: LogisticRegressionModel) {
     try validate(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels)
@@ -144,9 +144,13 @@ public func runLinearProbe<Scalar: BLASScalar>(
         sweep = points
         options.inverseRegularization = best
     }
-    let preprocessing = Preprocessing(fitting: train, l2Normalizes: configuration.l2Normalizes, standardizes: configuration.standardizes)
-    let trainFeatures = preprocessing.apply(train)
-    let testFeatures = preprocessing.apply(test)
+    // `copy` shares the buffer (an initializer's parameters are consuming); no element is copied.
+    let preprocessing = Preprocessing(fitting: copy train, l2Normalizes: configuration.l2Normalizes, standardizes: configuration.standardizes)
+    // In place: the matrices are consumed, so a feature matrix of half the RAM is never copied.
+    var trainFeatures = train
+    preprocessing.apply(inPlace: &trainFeatures)
+    var testFeatures = test
+    preprocessing.apply(inPlace: &testFeatures)
     let start = DispatchTime.now().uptimeNanoseconds
     let fit = try fitLogisticRegression(features: trainFeatures, labels: trainLabels, options: options, progress: progress)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -164,7 +168,7 @@ public func runLinearProbe<Scalar: BLASScalar>(
         logLoss: testMetrics.logLoss, perClassAccuracy: testMetrics.perClassAccuracy, confusionMatrix: testMetrics.confusionMatrix,
         labels: testMetrics.labels, mae: testMetrics.meanAbsoluteError, qwk: testMetrics.quadraticWeightedKappa,
         unseenTestLabels: testMetrics.unseenLabelRows, fitSeconds: seconds, preprocessing: preprocessing.summary, sweep: sweep,
-        trainRows: train.rows, testRows: test.rows, featureCount: train.columns, classCount: k)
+        trainRows: trainFeatures.rows, testRows: testFeatures.rows, featureCount: trainFeatures.columns, classCount: k)
     return (report, fit.model)
 }
 

@@ -52,22 +52,43 @@ public struct Preprocessing: Sendable, Equatable {
         }
     }
 
-    /// Applies the fitted preprocessing.
+    /// Applies the fitted preprocessing to a copy.
     ///
     /// - Parameter features: `[m, d]`, same d as the training features.
     /// - Returns: The transformed `[m, d]` features, in the same precision.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func apply<Scalar: BLASScalar>(_ features: Matrix<Scalar>) -> Matrix<Scalar> {
-        var result = l2Normalizes ? features.normalizedRows().normalized : features
-        guard standardizes else { return result }
-        let d = result.columns
-        result.elements.withUnsafeMutableBufferPointer { x in
-            for i in 0..<result.rows {
-                for j in 0..<d { x[i * d + j] = Scalar((x[i * d + j].doubleValue - means[j]) / scales[j]) }
+        var result = features
+        apply(inPlace: &result)
+        return result
+    }
+
+    /// Applies the fitted preprocessing in place (no second copy of a large matrix).
+    ///
+    /// - Parameter features: `[m, d]`, transformed in place.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func apply<Scalar: BLASScalar>(inPlace features: inout Matrix<Scalar>) {
+        let d = features.columns
+        let rows = features.rows
+        features.elements.withUnsafeMutableBufferPointer { x in
+            for i in 0..<rows {
+                var scale = 1.0
+                if l2Normalizes {
+                    var sum = 0.0
+                    for j in 0..<d { sum += x[i * d + j].doubleValue * x[i * d + j].doubleValue }
+                    // F.normalize's ε = 1e-12, as `normalizedRows`.
+                    scale = 1 / Swift.max(sum.squareRoot(), 1e-12)
+                }
+                guard standardizes || l2Normalizes else { continue }
+                for j in 0..<d {
+                    var value = x[i * d + j].doubleValue * scale
+                    if standardizes { value = (value - means[j]) / scales[j] }
+                    x[i * d + j] = Scalar(value)
+                }
             }
         }
-        return result
     }
 
     /// A short description for reports, e.g. `"l2-normalize, standardize"` or `"none"`.

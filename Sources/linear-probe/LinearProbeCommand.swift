@@ -88,7 +88,7 @@ struct LinearProbeCommand: ParsableCommand {
             }
         }
         let result: (report: ProbeReport, model: LogisticRegressionModel)
-        switch (trainX, testX) {
+        switch (consume trainX, consume testX) {
         case (.float32(let a), .float32(let b)):
             result = try runLinearProbe(train: a, trainLabels: trainY, test: b, testLabels: testY, configuration: configuration, progress: progress)
         case (.float32(let a), .float64(let b)):
