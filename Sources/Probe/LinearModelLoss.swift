@@ -161,12 +161,23 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func probabilities(of features: Matrix<Scalar>, parameters: [Double], classCount k: Int) -> Matrix<Double> {
-        let d = features.columns
-        let w = Matrix<Double>(rows: k, columns: d, elements: Array(parameters[0..<(k * d)]))
-        var z = Matrix<Double>(rows: features.rows, columns: k)
-        for i in 0..<features.rows { for c in 0..<k { z[i, c] = parameters[k * d + c] } }
-        // Sizes were validated on load.
-        try? z.addProduct(features.converted(to: Double.self), w, transposingRight: true)
-        return z.softmaxRows()
+        let d = features.columns, n = features.rows
+        let w = Matrix<Scalar>(rows: k, columns: d, elements: parameters[0..<(k * d)].map { Scalar($0) })
+        var result = Matrix<Double>(rows: n, columns: k)
+        // Row blocks in the features' precision: no Double copy of a large feature matrix.
+        var start = 0
+        while start < n {
+            let rows = Swift.min(blockRows, n - start)
+            let block = Matrix(rows: rows, columns: d, elements: Array(features.elements[(start * d)..<((start + rows) * d)]))
+            // Sizes were validated on load; a block has at most 512 rows.
+            let z = (try? Matrix.product(block, w, transposingRight: true)) ?? Matrix(rows: rows, columns: k)
+            var logits = Matrix<Double>(rows: rows, columns: k)
+            for i in 0..<rows { for c in 0..<k { logits[i, c] = z[i, c].doubleValue + parameters[k * d + c] } }
+            let p = logits.softmaxRows()
+            for i in 0..<(rows * k) { result.elements[start * k + i] = p.elements[i] }
+            start += rows
+        }
+        return result
     }
+
 }
