@@ -77,8 +77,7 @@ public struct DCLLoss: Sendable {
             mask[r * 2 * n + r] = false
             mask[r * 2 * n + (r + n) % (2 * n)] = false
         }
-        let lse = logits.logSumExpRows(mask: mask)
-        var g = logits.softmaxRows(mask: mask)
+        var (g, lse) = logits.softmaxAndLogSumExpRows(mask: mask)
         var loss = 0.0
         for r in 0..<(2 * n) {
             let p = (r + n) % (2 * n)

@@ -110,8 +110,7 @@ public struct SupConLoss: Sendable {
                 if let labels { positive[a, c] = labels[i] == labels[j] ? 1 : 0 } else if let mask { positive[a, c] = mask[i, j] } else { positive[a, c] = i == j ? 1 : 0 }
             }
         }
-        let lse = logits.logSumExpRows(mask: denominatorMask)
-        let probabilities = logits.softmaxRows(mask: denominatorMask)
+        let (probabilities, lse) = logits.softmaxAndLogSumExpRows(mask: denominatorMask)
         let scale = t / baseTemperature
         var loss = 0.0
         var g = Matrix<Double>(rows: na, columns: nc)
@@ -192,8 +191,7 @@ public struct NTXentLoss: Sendable {
         for i in logits.elements.indices { logits.elements[i] /= temperature }
         var mask = [Bool](repeating: true, count: 4 * n * n)
         for r in 0..<(2 * n) { mask[r * 2 * n + r] = false }
-        let lse = logits.logSumExpRows(mask: mask)
-        var g = logits.softmaxRows(mask: mask)
+        var (g, lse) = logits.softmaxAndLogSumExpRows(mask: mask)
         var loss = 0.0
         for r in 0..<(2 * n) {
             let p = (r + n) % (2 * n)

@@ -47,6 +47,21 @@ import Testing
     }
 }
 
+@Suite struct FusedSoftmaxTests {
+    @Test func fusedKernelEqualsTheSeparateOnes() {
+        var rng = RepeatableRandomNumberGenerator(seed: 4)
+        let x = Matrix<Double>(rows: 5, columns: 7, elements: (0..<35).map { _ in 10 * rng.nextGaussian() })
+        let mask = (0..<35).map { $0 % 3 != 0 && $0 / 7 != 2 }
+        let (p, lse) = x.softmaxAndLogSumExpRows(mask: mask)
+        #expect(firstMismatch(p.elements, x.softmaxRows(mask: mask).elements, absoluteTolerance: 1e-15, relativeTolerance: 1e-13) == nil)
+        let separate = x.logSumExpRows(mask: mask)
+        #expect(lse[2] == -.infinity && separate[2] == -.infinity)
+        #expect(firstMismatch(lse.filter(\.isFinite), separate.filter(\.isFinite), absoluteTolerance: 1e-14, relativeTolerance: 1e-14) == nil)
+        // Multiplying by 1/Σ instead of dividing: agreement to a few ulps.
+        #expect(firstMismatch(x.softmaxAndLogSumExpRows().probabilities.elements, x.softmaxRows().elements, absoluteTolerance: 1e-300, relativeTolerance: 1e-15) == nil)
+    }
+}
+
 extension Double {
     fileprivate var logValue: Double { Double.log(self) }
 }

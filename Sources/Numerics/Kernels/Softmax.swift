@@ -54,3 +54,45 @@ extension Matrix {
         return result
     }
 }
+
+extension Matrix {
+    /// Row-wise masked softmax and log-sum-exp in one pass (one `exp` per included entry).
+    ///
+    /// Same results as `softmaxRows(mask:)` and `logSumExpRows(mask:)` together, for losses that
+    /// need both (cross-entropy value and gradient).
+    ///
+    /// - Parameter mask: Optional row-major `[n, m]` inclusion mask; `nil` includes all.
+    /// - Returns: `probabilities` (`[n, m]`, excluded entries 0) and `logSumExp` (n values, nats;
+    ///   `-∞` for a row with no included entry).
+    @inlinable
+    public func softmaxAndLogSumExpRows(mask: [Bool]? = nil) -> (probabilities: Matrix, logSumExp: [Scalar]) {
+        precondition(mask.map { $0.count == elements.count } ?? true, "softmaxAndLogSumExpRows mask has \(mask?.count ?? 0) entries for a [\(rows), \(columns)] matrix")
+        var result = Matrix(rows: rows, columns: columns)
+        var lse = [Scalar](repeating: -.infinity, count: rows)
+        let m = columns
+        elements.withUnsafeBufferPointer { x in
+            result.elements.withUnsafeMutableBufferPointer { p in
+                for i in 0..<rows {
+                    let row = i * m
+                    var maximum = -Scalar.infinity
+                    if let mask {
+                        for j in 0..<m where mask[row + j] { maximum = Swift.max(maximum, x[row + j]) }
+                    } else {
+                        for j in 0..<m { maximum = Swift.max(maximum, x[row + j]) }
+                    }
+                    if maximum == -.infinity { continue }
+                    var sum: Scalar = 0
+                    for j in 0..<m where mask?[row + j] ?? true {
+                        let e = Scalar.exp(x[row + j] - maximum)
+                        p[row + j] = e
+                        sum += e
+                    }
+                    let inverse = 1 / sum
+                    for j in 0..<m { p[row + j] *= inverse }
+                    lse[i] = maximum + Scalar.log(sum)
+                }
+            }
+        }
+        return (result, lse)
+    }
+}
