@@ -51,6 +51,8 @@ public struct DCLLoss: Sendable {
     /// - Returns: The loss and ∂loss/∂z1, ∂loss/∂z2.
     /// - Throws: `LossError` for mismatched shapes or N < 2 (no negatives: the originals return
     ///   −∞ or −9e15).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
         loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
     ) {
@@ -61,42 +63,39 @@ public struct DCLLoss: Sendable {
         guard n >= 2 else {
             throw LossError.invalidParameter(name: "batch", value: "\(n)", reason: "DCL needs at least 2 pairs (with 1 there are no negatives and the originals return −inf or −9e15)")
         }
-        let stacked = Matrix<Double>(rows: 2 * n, columns: d, elements: view0.converted(to: Double.self).elements + view1.converted(to: Double.self).elements)
+        // In the input's precision (the originals run float32 on float32 input); sums in Double.
+        let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
         let (cosine, z, norms) = try stacked.cosineSimilarities()
-        var logits = cosine
-        for i in logits.elements.indices { logits.elements[i] /= t }
         var weights = [Double](repeating: 1, count: n)
         var pi = [Double](repeating: 0, count: n), c = [Double](repeating: 0, count: n)
         if let sigma {
-            for i in 0..<n { c[i] = cosine[i, n + i] }
+            for i in 0..<n { c[i] = cosine[i, n + i].doubleValue }
             pi = Matrix(rows: 1, columns: n, elements: c.map { $0 / sigma }).softmaxRows().elements
             weights = pi.map { 2 - Double(n) * $0 }
         }
-        var mask = [Bool](repeating: true, count: 4 * n * n)
-        for r in 0..<(2 * n) {
-            mask[r * 2 * n + r] = false
-            mask[r * 2 * n + (r + n) % (2 * n)] = false
+        // Each row leaves out itself and its partner. G = ∂L/∂S and ∂L/∂C = G/T: the softmax
+        // writes P/(2N·T) directly.
+        let gradientScale = 1 / (Double(2 * n) * t)
+        var (g, lse) = cosine.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t), probabilityScale: Scalar(gradientScale)) { r in
+            (r, (r + n) % (2 * n))
         }
-        var (g, lse) = logits.softmaxAndLogSumExpRows(mask: mask)
         var loss = 0.0
         for r in 0..<(2 * n) {
             let p = (r + n) % (2 * n)
-            loss += -weights[r % n] * logits[r, p] + lse[r]
-            g[r, p] -= weights[r % n]
+            loss += -weights[r % n] * cosine[r, p].doubleValue / t + lse[r]
+            g[r, p] -= Scalar(weights[r % n] * gradientScale)
         }
         loss /= Double(2 * n)
-        // G is ∂L/∂S; ∂L/∂C = G / T.
-        for i in g.elements.indices { g.elements[i] /= Double(2 * n) * t }
         if let sigma, !detachesWeights {
             // nidl: the weights depend on c_i = C[i, N+i]; dc_k = π_k (c_k − Σ π c)/(σT).
             let mean = zip(pi, c).reduce(0) { $0 + $1.0 * $1.1 }
-            for k in 0..<n { g[k, n + k] += pi[k] * (c[k] - mean) / (sigma * t) }
+            for k in 0..<n { g[k, n + k] += Scalar(pi[k] * (c[k] - mean) / (sigma * t)) }
         }
         let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
         if let logger, let step {
             try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step)
             if sigma != nil { try logger.logScalar(tag: tagPrefix + "min_weight", value: weights.min() ?? 1, step: step) }
         }
-        return (loss, Matrix(rows: n, columns: d, elements: dx.elements[0..<(n * d)].map { Scalar($0) }), Matrix(rows: n, columns: d, elements: dx.elements[(n * d)...].map { Scalar($0) }))
+        return (loss, Matrix(rows: n, columns: d, elements: Array(dx.elements[0..<(n * d)])), Matrix(rows: n, columns: d, elements: Array(dx.elements[(n * d)...])))
     }
 }

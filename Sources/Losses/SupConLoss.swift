@@ -99,39 +99,45 @@ public struct SupConLoss: Sendable {
         let na = contrastMode == .all ? nc : bsz
         let anchors = contrastMode == .all ? contrast : Matrix(rows: bsz, columns: d, elements: Array(contrast.elements[0..<(bsz * d)]))
         let t = temperature
-        let logits = try Matrix.product(anchors.converted(to: Double.self), contrast.converted(to: Double.self), transposingRight: true, scale: 1 / t)
-        // Positive weights, tiled, self pair removed; denominator mask excludes self.
-        var positive = Matrix<Double>(rows: na, columns: nc)
-        var denominatorMask = [Bool](repeating: true, count: na * nc)
-        for a in 0..<na {
-            denominatorMask[a * nc + a] = false
-            for c in 0..<nc where c != a {
-                let (i, j) = (a % bsz, c % bsz)
-                if let labels { positive[a, c] = labels[i] == labels[j] ? 1 : 0 } else if let mask { positive[a, c] = mask[i, j] } else { positive[a, c] = i == j ? 1 : 0 }
-            }
+        // Raw dot products in the input's precision (as the original in float32); the softmax
+        // scales by 1/T while reading and leaves out each anchor's own column.
+        let dots = try Matrix.product(anchors, contrast, transposingRight: true)
+        let (probabilities, lse) = dots.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t)) { a in (a, -1) }
+        // Positive weight of (anchor a, contrast c): tiled labels / mask / identity, self removed.
+        let contrastLabels = labels.map { l in (0..<nc).map { l[$0 % bsz] } }
+        @inline(__always) func positive(_ a: Int, _ c: Int) -> Double {
+            if c == a { return 0 }
+            if let contrastLabels { return contrastLabels[a] == contrastLabels[c] ? 1 : 0 }
+            if let mask { return mask[a % bsz, c % bsz] }
+            return a % bsz == c % bsz ? 1 : 0
         }
-        let (probabilities, lse) = logits.softmaxAndLogSumExpRows(mask: denominatorMask)
         let scale = t / baseTemperature
         var loss = 0.0
-        var g = Matrix<Double>(rows: na, columns: nc)
+        var g = probabilities
         for a in 0..<na {
             var m = 0.0, weighted = 0.0
             for c in 0..<nc {
-                let w = positive[a, c]
-                m += w
-                if w != 0 { weighted += w * (logits[a, c] - lse[a]) }
+                let w = positive(a, c)
+                if w != 0 {
+                    m += w
+                    weighted += w * (dots[a, c].doubleValue / t - lse[a])
+                }
             }
             let den = m < 1e-6 ? 1 : m
             loss += -scale * weighted / den
-            for c in 0..<nc { g[a, c] = scale / Double(na) * ((m / den) * probabilities[a, c] - positive[a, c] / den) }
+            // G = s/na·((m/den)·P − W/den), in place over P.
+            let (pFactor, wFactor) = (Scalar(scale / Double(na) * m / den), scale / Double(na) / den)
+            for c in 0..<nc {
+                let w = positive(a, c)
+                g[a, c] = pFactor * g[a, c] - (w == 0 ? 0 : Scalar(w * wFactor))
+            }
         }
         loss /= Double(na)
-        let anchorsD = anchors.converted(to: Double.self), contrastD = contrast.converted(to: Double.self)
-        var dContrast = try Matrix.product(g, anchorsD, transposingLeft: true, scale: 1 / t)  // Gᵀ A / T
-        let dAnchors = try Matrix.product(g, contrastD, scale: 1 / t)  // G C / T
+        var dContrast = try Matrix.product(g, anchors, transposingLeft: true, scale: Scalar(1 / t))  // Gᵀ A / T
+        let dAnchors = try Matrix.product(g, contrast, scale: Scalar(1 / t))  // G C / T
         for r in 0..<na { for k in 0..<d { dContrast[r, k] += dAnchors[r, k] } }
         var gradient = Matrix<Scalar>(rows: features.rows, columns: d)
-        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { gradient[i * viewCount + v, k] = Scalar(dContrast[v * bsz + i, k]) } } }
+        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { gradient[i * viewCount + v, k] = dContrast[v * bsz + i, k] } } }
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
         return ContrastiveLossResult(loss: loss, inputGradient: gradient)
     }
@@ -185,26 +191,24 @@ public struct NTXentLoss: Sendable {
         }
         let n = view0.rows, d = view0.columns
         guard n > 0 else { throw LossError.emptyBatch }
-        let stacked = Matrix<Double>(rows: 2 * n, columns: d, elements: view0.converted(to: Double.self).elements + view1.converted(to: Double.self).elements)
+        // In the input's precision (the original runs float32 on float32 input); sums in Double.
+        let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
         let (cosine, z, norms) = try stacked.cosineSimilarities()
-        var logits = cosine
-        for i in logits.elements.indices { logits.elements[i] /= temperature }
-        var mask = [Bool](repeating: true, count: 4 * n * n)
-        for r in 0..<(2 * n) { mask[r * 2 * n + r] = false }
-        var (g, lse) = logits.softmaxAndLogSumExpRows(mask: mask)
+        // G = (P − onehot(partner))/(2N) is ∂L/∂S with S = C/T; the shared cosine backward takes
+        // ∂L/∂C = G/T, so the softmax writes P/(2N·T) directly.
+        let gradientScale = 1 / (Scalar(2 * n) * Scalar(temperature))
+        var (g, lse) = cosine.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / temperature), probabilityScale: gradientScale) { r in (r, -1) }
         var loss = 0.0
         for r in 0..<(2 * n) {
             let p = (r + n) % (2 * n)
-            loss += lse[r] - logits[r, p]
-            g[r, p] -= 1
+            loss += lse[r] - cosine[r, p].doubleValue / temperature
+            g[r, p] -= gradientScale
         }
         loss /= Double(2 * n)
-        // G is ∂L/∂S with S = C/T; the shared cosine backward takes ∂L/∂C = G/T.
-        for i in g.elements.indices { g.elements[i] /= Double(2 * n) * temperature }
         let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
-        let g0 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[0..<(n * d)].map { Scalar($0) })
-        let g1 = Matrix<Scalar>(rows: n, columns: d, elements: dx.elements[(n * d)...].map { Scalar($0) })
+        let g0 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[0..<(n * d)]))
+        let g1 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[(n * d)...]))
         return (loss, g0, g1)
     }
 }

@@ -60,6 +60,34 @@ import Testing
         // Multiplying by 1/Σ instead of dividing: agreement to a few ulps.
         #expect(firstMismatch(x.softmaxAndLogSumExpRows().probabilities.elements, x.softmaxRows().elements, absoluteTolerance: 1e-300, relativeTolerance: 1e-15) == nil)
     }
+
+    /// The contrastive losses' form (scale, two left-out columns per row) equals the masked
+    /// kernel on the scaled matrix, on one thread (small) and split over chunks (600 × 600).
+    @Test(arguments: [7, 600])
+    func scaledKernelWithLeftOutColumnsEqualsTheMaskedKernel(n: Int) {
+        var rng = RepeatableRandomNumberGenerator(seed: UInt64(n))
+        let x = Matrix<Double>(rows: n, columns: n, elements: (0..<(n * n)).map { _ in rng.nextGaussian() })
+        let scale = 1 / 0.07, probabilityScale = 0.25
+        let partner: @Sendable (Int) -> Int = { ($0 + n / 2) % n }
+        var mask = [Bool](repeating: true, count: n * n)
+        for r in 0..<n { mask[r * n + r] = false; mask[r * n + partner(r)] = false }
+        let (expectedP, expectedLSE) = Matrix(rows: n, columns: n, elements: x.elements.map { $0 * scale }).softmaxAndLogSumExpRows(mask: mask)
+        let (p, lse) = x.scaledSoftmaxAndLogSumExpRows(scale: scale, probabilityScale: probabilityScale) { r in (r, partner(r)) }
+        #expect(firstMismatch(p.elements, expectedP.elements.map { $0 * probabilityScale }, absoluteTolerance: 1e-300, relativeTolerance: 1e-12) == nil)
+        #expect(firstMismatch(lse, expectedLSE, absoluteTolerance: 1e-13, relativeTolerance: 1e-13) == nil)
+        for r in 0..<n { #expect(p[r, r] == 0 && p[r, partner(r)] == 0) }
+    }
+
+    /// A left-out entry far above the kept ones (a self-similarity of 1 at T = 0.01, in Float)
+    /// is never exponentiated: no overflow, no NaN.
+    @Test func leftOutEntriesNeverOverflow() {
+        let x = Matrix<Float>(rowArrays: [[1, -1, -0.9], [-1, 1, -0.5], [-0.9, -0.5, 1]])
+        let (p, lse) = x.scaledSoftmaxAndLogSumExpRows(scale: 100) { r in (r, -1) }
+        #expect(p.elements.allSatisfy(\.isFinite) && lse.allSatisfy(\.isFinite))
+        let expected0 = -90 + Double.log(1 + Double.exp(-10))
+        #expect(abs(lse[0] - expected0) < 1e-4)
+        #expect(abs(Double(p[0, 2]) - 1 / (1 + Double.exp(-10))) < 1e-6)
+    }
 }
 
 extension Double {

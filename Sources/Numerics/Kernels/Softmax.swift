@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Row-wise masked log-sum-exp and softmax: the one implementation every loss uses.
 ///
 /// Both shift each row by its maximum over the included entries before exponentiating, so
@@ -92,6 +94,68 @@ extension Matrix {
                     lse[i] = maximum + Scalar.log(sum)
                 }
             }
+        }
+        return (result, lse)
+    }
+}
+
+extension Matrix {
+    /// Row-wise softmax and log-sum-exp of `scale·self` with up to two columns per row left out,
+    /// in one pass per row, rows split over the processors for large matrices.
+    ///
+    /// The form the contrastive losses need: `self` is a cosine matrix `[n, m]`, `scale` is 1/T,
+    /// and each row leaves out itself (and, for DCL, its positive). No logits matrix or mask is
+    /// materialised. The row sums are accumulated in Double.
+    ///
+    /// - Parameters:
+    ///   - scale: Multiplies every entry before the softmax (1/T).
+    ///   - probabilityScale: Multiplies every probability in the result (e.g. the 1/(2N·T) of a
+    ///     mean loss's gradient); 1 for plain probabilities.
+    ///   - excluded: Row index → the (up to) two columns left out of that row; pass −1 for none.
+    ///     Must not throw or touch shared mutable state: it runs on several threads.
+    /// - Returns: `probabilities` (`[n, m]`, `probabilityScale·softmax`, 0 at left-out entries) and
+    ///   `logSumExp` (n values of `log Σ_{j kept} exp(scale·x_ij)`, nats, in Double; −∞ for a row
+    ///   with nothing kept).
+    @inlinable
+    public func scaledSoftmaxAndLogSumExpRows(
+        scale: Scalar, probabilityScale: Scalar = 1, excluding excluded: @Sendable (Int) -> (Int, Int)
+    ) -> (probabilities: Matrix, logSumExp: [Double]) {
+        var result = Matrix(rows: rows, columns: columns)
+        var lse = [Double](repeating: -.infinity, count: rows)
+        let (n, m) = (rows, columns)
+        let chunks = n * m >= 1 << 18 ? Swift.max(1, Swift.min(n, 8)) : 1
+        withoutActuallyEscaping(excluded) { excluded in
+        elements.withUnsafeBufferPointer { x in
+            result.elements.withUnsafeMutableBufferPointer { p in
+                lse.withUnsafeMutableBufferPointer { l in
+                    // Each chunk writes only its own rows of p and l.
+                    nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
+                    let body: @Sendable (Int) -> Void = { chunk in
+                        for i in Swift.stride(from: chunk * n / chunks, to: (chunk + 1) * n / chunks, by: 1) {
+                            let row = i * m
+                            let (e0, e1) = excluded(i)
+                            var maximum = -Scalar.infinity
+                            for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
+                            if maximum == -.infinity { continue }
+                            let shift = maximum * scale
+                            var sum = 0.0
+                            for j in 0..<m {
+                                // Left-out entries are never exponentiated: a self-similarity
+                                // far above the kept maximum would overflow.
+                                if j == e0 || j == e1 { ps[row + j] = 0; continue }
+                                let e = Scalar.exp(xs[row + j] * scale - shift)
+                                ps[row + j] = e
+                                sum += e.doubleValue
+                            }
+                            let factor = probabilityScale / Scalar(sum)
+                            for j in 0..<m { ps[row + j] *= factor }
+                            ls[i] = shift.doubleValue + Double.log(sum)
+                        }
+                    }
+                    if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
+                }
+            }
+        }
         }
         return (result, lse)
     }
