@@ -79,6 +79,8 @@ public struct SigmoidContrastiveLoss: Sendable {
     ///   - step: Global step for logging.
     /// - Returns: Loss, invariance and gradients (one matrix in each gradient list).
     /// - Throws: `LossError` for mismatched shapes, an empty batch, non-finite input or γ < 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(online: Matrix<Scalar>, target: Matrix<Scalar>, gamma: Double, step: Int? = nil) throws
         -> SigmoidContrastiveResult<Scalar>
     {
@@ -96,6 +98,8 @@ public struct SigmoidContrastiveLoss: Sendable {
     ///   - step: Global step for logging.
     /// - Returns: Averaged loss and KL, and the gradients per view.
     /// - Throws: `LossError` for mismatched view shapes, fewer online than target views, or no pair.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int? = nil) throws
         -> SigmoidContrastiveResult<Scalar>
     {
@@ -110,6 +114,8 @@ public struct SigmoidContrastiveLoss: Sendable {
         return try forward(online: online, target: target, gamma: gamma, step: step, pairs: pairs)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int?, pairs: [(Int, Int)]) throws
         -> SigmoidContrastiveResult<Scalar>
     {
@@ -134,45 +140,8 @@ public struct SigmoidContrastiveLoss: Sendable {
         for (t, o) in pairs {
             let x = unitOnline[o].normalized, y = unitTarget[t].normalized
             let cosine = try Matrix.product(x, y, transposingRight: true)
-            var logits = cosine
-            for i in logits.elements.indices { logits.elements[i] = scale * cosine.elements[i] + bias }
-            var g = Matrix<Double>(rows: n, columns: n)
-            // Sigmoid part with the (non-detached) confidence penalty.
-            var sigmoidPart = 0.0
-            for i in 0..<n {
-                for j in 0..<n {
-                    let sign = i == j ? 1.0 : -1.0
-                    let z = sign * logits[i, j]
-                    let logP = Self.logSigmoid(z), logOneMinusP = Self.logSigmoid(-z)
-                    let penalty = gamma == 0 ? 1 : Double.exp(gamma * logOneMinusP)
-                    sigmoidPart -= penalty * logP
-                    let p = Double.exp(logP), oneMinusP = Double.exp(logOneMinusP)
-                    g[i, j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) / Double(n)
-                }
-            }
-            sigmoidPart /= Double(n)
-            // KL invariance between the row softmax R and the column softmaxes Q.
-            let rowLSE = logits.logSumExpRows()
-            let columnLSE = logits.transposed.logSumExpRows()
-            var kl = 0.0
-            do {
-                var q = Matrix<Double>(rows: n, columns: n), r = Matrix<Double>(rows: n, columns: n), m = Matrix<Double>(rows: n, columns: n)
-                var klRow = [Double](repeating: 0, count: n)
-                for i in 0..<n {
-                    for j in 0..<n {
-                        let logQ = logits[j, i] - columnLSE[i], logR = logits[i, j] - rowLSE[i]
-                        q[i, j] = Double.exp(logQ)
-                        r[i, j] = Double.exp(logR)
-                        klRow[i] += q[i, j] * (logQ - logR)
-                    }
-                    kl += klRow[i]
-                }
-                for i in 0..<n { for j in 0..<n { m[i, j] = q[i, j] * (logits[j, i] - columnLSE[i] - logits[i, j] + rowLSE[i] - klRow[i]) } }
-                if alpha != 0 {
-                    for i in 0..<n { for j in 0..<n { g[i, j] += alpha * (m[j, i] + r[i, j] - q[i, j]) / Double(n) } }
-                }
-            }
-            kl /= Double(n)
+            let (sigmoidPart, klSum, g) = Self.pairTerms(cosine: cosine, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
+            let kl = klSum / Double(n)
             total += weight * (sigmoidPart + alpha * kl)
             invariance += weight * kl
             var gCos = 0.0, gSum = 0.0
@@ -201,6 +170,95 @@ public struct SigmoidContrastiveLoss: Sendable {
         return SigmoidContrastiveResult(
             loss: total, invariance: invariance, onlineGradients: onlineGradients, targetGradients: targetGradients,
             logScaleGradient: dTau, biasGradient: dBias)
+    }
+
+    /// One (online, target) pair's terms from its cosine matrix C (`[n, n]`, rows online):
+    /// the sigmoid part (mean over rows, nats), the KL invariance summed over rows (nats; the
+    /// caller divides by n), and ∂(sigmoid + α·KL/n)/∂L for the logits L = s·C + b.
+    /// Non-generic so that every loop here is compiled for Double.
+    private static func pairTerms(cosine: Matrix<Double>, scale: Double, bias: Double, gamma: Double, alpha: Double) -> (
+        sigmoidPart: Double, klSum: Double, gradient: Matrix<Double>
+    ) {
+        let n = cosine.rows
+        let logits = Matrix(rows: n, columns: n, elements: cosine.elements.map { scale * $0 + bias })
+        let logitsT = logits.transposed
+        // One exponential table serves the row and the column softmaxes of the KL term when
+        // the logits span less than 600 (always for scale ≤ 300; exp(−600) is far from
+        // Double's underflow); otherwise rows and columns get their own shifts.
+        let globalShift = logits.elements.max() ?? 0
+        let sharedShift = 2 * scale <= 600
+        var rowShift = [Double](repeating: globalShift, count: n), columnShift = rowShift
+        if !sharedShift {
+            rowShift = logits.elements.withUnsafeBufferPointer { l in (0..<n).map { i in l[(i * n)..<((i + 1) * n)].max() ?? 0 } }
+            columnShift = logitsT.elements.withUnsafeBufferPointer { lt in (0..<n).map { j in lt[(j * n)..<((j + 1) * n)].max() ?? 0 } }
+        }
+        var g = Matrix<Double>(rows: n, columns: n)
+        var rowExp = Matrix<Double>(rows: n, columns: n)
+        var rowSum = [Double](repeating: 0, count: n), columnSum = [Double](repeating: 0, count: n)
+        // Pass 1, row-wise: the sigmoid part with its (non-detached) confidence penalty, from
+        // one exp and one log1p per entry, and the exponentials of the KL softmaxes.
+        var sigmoidPart = 0.0
+        let inverseN = 1 / Double(n)
+        for i in 0..<n {
+            for j in 0..<n {
+                let l = logits[i, j]
+                let sign = i == j ? 1.0 : -1.0
+                let z = sign * l
+                let e = Double.exp(-Swift.abs(z))
+                let softplus = Double.log(onePlus: e)
+                let logP = z >= 0 ? -softplus : z - softplus
+                let logOneMinusP = logP - z
+                let p = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+                let oneMinusP = z >= 0 ? e / (1 + e) : 1 / (1 + e)
+                let penalty = gamma == 0 ? 1 : (gamma == 1 ? oneMinusP : Double.exp(gamma * logOneMinusP))
+                sigmoidPart -= penalty * logP
+                g[i, j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) * inverseN
+                let r = Double.exp(l - rowShift[i])
+                rowExp[i, j] = r
+                rowSum[i] += r
+                if sharedShift { columnSum[j] += r }
+            }
+        }
+        sigmoidPart /= Double(n)
+        // KL invariance between the row softmax R and the column softmaxes Q (Q_ij is column
+        // i's softmax at row j): E_col is the column-shifted table, read transposed.
+        var columnExp = rowExp
+        if !sharedShift {
+            for i in 0..<n {
+                for j in 0..<n {
+                    let c = Double.exp(logits[i, j] - columnShift[j])
+                    columnExp[i, j] = c
+                    columnSum[j] += c
+                }
+            }
+        }
+        let columnExpT = columnExp.transposed
+        let rowLSE = (0..<n).map { rowShift[$0] + Double.log(rowSum[$0]) }
+        let columnLSE = (0..<n).map { columnShift[$0] + Double.log(columnSum[$0]) }
+        // Pass 2: kl_i = Σ_j Q_ij (log Q_ij − log R_ij).
+        var klRow = [Double](repeating: 0, count: n)
+        var kl = 0.0
+        for i in 0..<n {
+            var sum = 0.0
+            for j in 0..<n {
+                let q = columnExpT[i, j] / columnSum[i]
+                sum += q * ((logitsT[i, j] - columnLSE[i]) - (logits[i, j] - rowLSE[i]))
+            }
+            klRow[i] = sum
+            kl += sum
+        }
+        // Pass 3: ∂KL/∂L_ij = M_ji + R_ij − Q_ij with M_ij = Q_ij (log Q_ij − log R_ij − kl_i).
+        if alpha != 0 {
+            let factor = alpha * inverseN
+            for i in 0..<n {
+                for j in 0..<n {
+                    let qji = columnExp[i, j] / columnSum[j]
+                    let mji = qji * (logits[i, j] - columnLSE[j] - logitsT[i, j] + rowLSE[j] - klRow[j])
+                    g[i, j] += factor * (mji + rowExp[i, j] / rowSum[i] - columnExpT[i, j] / columnSum[i])
+                }
+            }
+        }
+        return (sigmoidPart, kl, g)
     }
 
     /// log σ(z), stable for large |z|.

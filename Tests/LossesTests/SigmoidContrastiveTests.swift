@@ -93,6 +93,43 @@ import Testing
     }
 }
 
+extension SigmoidContrastiveTests {
+    /// The KL term's value against a direct row/column-softmax computation, both for ordinary
+    /// scales (one shared exponential table) and for a scale above 300 (separate row and column
+    /// shifts), plus the gradient by central differences on the large-scale path.
+    @Test(arguments: [2.0, 400.0])
+    func invarianceMatchesDirectSoftmaxesAtEveryScale(scale: Double) throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 11)
+        let n = 5
+        let x = Matrix<Double>(rows: n, columns: 3, elements: (0..<(3 * n)).map { _ in rng.nextGaussian() })
+        let y = Matrix<Double>(rows: n, columns: 3, elements: (0..<(3 * n)).map { _ in rng.nextGaussian() })
+        let loss = try SigmoidContrastiveLoss(logScale: Double.log(scale), bias: -3, maxScale: 500, alpha: 0.5)
+        let result = try loss.forward(online: x, target: y, gamma: 1)
+        let cosine = try Matrix.product(x.normalizedRows().normalized, y.normalizedRows().normalized, transposingRight: true)
+        let logits = Matrix(rows: n, columns: n, elements: cosine.elements.map { scale * $0 - 3 })
+        let logR = (0..<n).map { i in (0..<n).map { j in logits[i, j] - logits.logSumExpRows()[i] } }
+        let columnLSE = logits.transposed.logSumExpRows()
+        var kl = 0.0
+        for i in 0..<n {
+            for j in 0..<n {
+                let logQ = logits[j, i] - columnLSE[i]
+                kl += Double.exp(logQ) * (logQ - logR[i][j])
+            }
+        }
+        kl /= Double(n)
+        #expect(result.loss.isFinite && result.invariance.isFinite)
+        #expect(isApproximatelyEqual(result.invariance, kl, absoluteTolerance: 1e-12, relativeTolerance: 1e-10))
+        let h = 1e-7 / scale
+        for i in 0..<(3 * n) {
+            var p = x, m = x
+            p.elements[i] += h
+            m.elements[i] -= h
+            let numeric = (try loss.forward(online: p, target: y, gamma: 1).loss - loss.forward(online: m, target: y, gamma: 1).loss) / (2 * h)
+            #expect(isApproximatelyEqual(result.onlineGradients[0].elements[i], numeric, absoluteTolerance: 1e-6 * scale, relativeTolerance: 1e-4))
+        }
+    }
+}
+
 @Suite struct EMAScheduleTests {
     @Test func betaScheduleTable() {
         // spec §A.6 (β_base = 0.995, K = 1000, float32 results printed with 11 digits).
