@@ -76,6 +76,8 @@ public struct QAReLoss: Sendable {
     /// - Returns: The loss and its gradient, `[2N, d]`.
     /// - Throws: `LossError` for an odd row count, or N < 2 for the QARe methods (the original
     ///   divides by N(N−1) = 0 and returns inf); LAPACK failures.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(input: Matrix<Scalar>, step: Int? = nil) throws -> ContrastiveLossResult<Scalar> {
         guard input.rows % 2 == 0, input.rows > 0 else {
             throw LossError.shapeMismatch(what: "input", expected: "an even, positive number of rows (interleaved views)", actual: "\(input.rows) rows")
@@ -144,50 +146,74 @@ public struct QAReLoss: Sendable {
     }
 
     /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and ∂/∂C.
+    ///
+    /// `E = exp(C/t)`; per column r: `a_r = E[r⊕1, r]`, `d_r = Σ_k E[k, r] − c₀`; loss
+    /// `−log mean_r(a_r/d_r)`. Every pass walks rows (column sums accumulate row by row).
     static func logMeanSimCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
         let m = c.rows, t = simclrTemperature
         var e = c
         for i in e.elements.indices { e.elements[i] = Double.exp(c.elements[i] / t) }
-        var a = [Double](repeating: 0, count: m), den = [Double](repeating: 0, count: m)
-        for r in 0..<m {
-            a[r] = e[r ^ 1, r]
-            var column = 0.0
-            for k in 0..<m { column += e[k, r] }
-            den[r] = column - selfTerm
+        var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
+        e.elements.withUnsafeBufferPointer { ep in
+            for k in 0..<m { for r in 0..<m { den[r] += ep[k * m + r] } }
         }
+        for r in 0..<m { a[r] = e[r ^ 1, r] }
         let ratios = (0..<m).map { a[$0] / den[$0] }
         let mean = ratios.reduce(0, +) / Double(m)
         let dr = -1 / (Double(m) * mean)
-        var g = Matrix<Double>(rows: m, columns: m)
-        for r in 0..<m {
-            for k in 0..<m { g[k, r] = -dr * a[r] / (den[r] * den[r]) }
-            g[r ^ 1, r] += dr / den[r]
+        // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); then
+        // ∂/∂C = ∂/∂E · E / t, written in place over E.
+        let column = (0..<m).map { -dr * a[$0] / (den[$0] * den[$0]) }
+        e.elements.withUnsafeMutableBufferPointer { ep in
+            for k in 0..<m {
+                for r in 0..<m { ep[k * m + r] *= column[r] / t }
+                let r = k ^ 1
+                ep[k * m + r] += dr / den[r] * (Double.exp(c[k, r] / t) / t)
+            }
         }
-        for i in g.elements.indices { g.elements[i] *= e.elements[i] / t }
-        return (-Double.log(mean), g)
+        return (-Double.log(mean), e)
     }
 
     /// SparseCLR's sparsemax loss on a `[2N, 2N]` cosine matrix and ∂/∂C (support constant).
+    ///
+    /// Row r's scores are `z_c = C[r, c] − [c = r⊕1]` over c ≠ r; the sparsemax threshold τ
+    /// solves `Σ_c max(z_c − τ, 0) = 1`, found exactly by Michelot's fixed point (τ ← (Σ_{z > τ}
+    /// z − 1)/|{z > τ}|, increasing until the support stops changing; the same support as
+    /// sorting, in O(m) per iteration).
     static func sparseCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
         let m = c.rows
         var g = Matrix<Double>(rows: m, columns: m)
         var total = 0.0
-        for r in 0..<m {
-            let p = r ^ 1
-            let columns = (0..<m).filter { $0 != r }
-            let z = columns.map { c[r, $0] - ($0 == p ? 1 : 0) }
-            let sorted = z.sorted(by: >)
-            var cumulative = 0.0, k = 0, sumK = 0.0
-            for (i, value) in sorted.enumerated() {
-                cumulative += value
-                if 1 + Double(i + 1) * value > cumulative { k = i + 1; sumK = cumulative }
+        var z = [Double](repeating: 0, count: m)
+        c.elements.withUnsafeBufferPointer { cp in
+            g.elements.withUnsafeMutableBufferPointer { gp in
+                for r in 0..<m {
+                    let p = r ^ 1, row = r * m
+                    for j in 0..<m { z[j] = cp[row + j] }
+                    z[p] -= 1
+                    z[r] = -.infinity  // left out: never in the support
+                    var tau = -Double.infinity
+                    var count = 0
+                    while true {
+                        var sum = 0.0, newCount = 0
+                        for j in 0..<m where z[j] > tau {
+                            sum += z[j]
+                            newCount += 1
+                        }
+                        let next = (sum - 1) / Double(newCount)
+                        if newCount == count || next <= tau { break }
+                        tau = next
+                        count = newCount
+                    }
+                    var squares = 0.0
+                    for j in 0..<m where z[j] > tau {
+                        squares += z[j] * z[j] - tau * tau
+                        gp[row + j] = (z[j] - tau) / Double(m)
+                    }
+                    total += 0.5 * squares - (cp[row + p] - 1) + 0.5
+                    gp[row + p] -= 1 / Double(m)
+                }
             }
-            let threshold = (sumK - 1) / Double(k)
-            let support = z.indices.filter { z[$0] > threshold }
-            let tau = (support.reduce(0) { $0 + z[$1] } - 1) / Double(support.count)
-            total += 0.5 * support.reduce(0) { $0 + z[$1] * z[$1] - tau * tau } - (c[r, p] - 1) + 0.5
-            for j in support { g[r, columns[j]] += (z[j] - tau) / Double(m) }
-            g[r, p] -= 1 / Double(m)
         }
         return (total / Double(m), g)
     }
