@@ -19,9 +19,10 @@ public struct OrdinalContrastiveResult<Scalar: BLASScalar>: Sendable {
 extension OrdinalContrastiveLoss {
     /// Evaluates the loss and its gradients on a batch, and logs the margins when `step` is set.
     ///
-    /// Complexity O(N²·D) for the similarity products (BLAS) plus O(N²·log N) for the hinge
-    /// sums (per anchor: one sort of the positives' similarities, then a binary search and
-    /// prefix sums per negative), O(N²) memory; anchors are spread over the available cores.
+    /// Complexity O(N²·D) for the similarity products (BLAS) plus O(N²) expected (O(N²·log N)
+    /// worst case) for the hinge sums (per anchor: a bucketed sort of the positives'
+    /// similarities, then a rank query and prefix sums per negative), O(N²) memory; anchors are
+    /// spread over the available cores.
     ///
     /// - Parameters:
     ///   - embeddings: `[N, D]` row-major, N ≥ 1 (for CLOC usually the classifier logits).
@@ -140,17 +141,15 @@ extension OrdinalContrastiveLoss {
 
     /// Reusable per-worker buffers.
     struct AnchorScratch {
-        var positives: [Double]  // s_p = S_ap, sorted ascending
-        var prefix: [Double]  // prefix[k] = Σ_{i < k} positives[i]
+        var prefix: [Double]  // prefix[k] = Σ_{i < k} s_(i), the sorted positives
         var histogram: [Int]  // histogram[L] = #negatives with L positives below their v_n
         var positiveValues: [Double]  // s_p in batch order
         var positiveIndex: [Int]
         var negativeIndex: [Int]
         var negativeRank: [Int]  // L_n per negative, in batch order
+        var index = BucketedSortedValues()  // the positives, sorted, with O(1) expected rank queries
 
         init(capacity: Int) {
-            positives = []
-            positives.reserveCapacity(capacity)
             prefix = [Double](repeating: 0, count: capacity + 1)
             histogram = [Int](repeating: 0, count: capacity + 2)
             positiveValues = []
@@ -164,45 +163,16 @@ extension OrdinalContrastiveLoss {
         }
     }
 
-    /// First index in the ascending `sorted` whose value is > `threshold` (upper bound).
-    /// Branch-free halving (the comparison becomes a conditional move).
-    @inline(__always)
-    static func upperBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
-        var base = 0
-        var length = sorted.count
-        if length == 0 { return 0 }
-        while length > 1 {
-            let half = length >> 1
-            base = sorted[base + half - 1] <= threshold ? base + half : base
-            length -= half
-        }
-        return base + (sorted[base] <= threshold ? 1 : 0)
-    }
-
-    /// First index in the ascending `sorted` whose value is ≥ `threshold` (lower bound).
-    /// Branch-free halving (the comparison becomes a conditional move).
-    @inline(__always)
-    static func lowerBound(_ sorted: UnsafeBufferPointer<Double>, _ threshold: Double) -> Int {
-        var base = 0
-        var length = sorted.count
-        if length == 0 { return 0 }
-        while length > 1 {
-            let half = length >> 1
-            base = sorted[base + half - 1] < threshold ? base + half : base
-            length -= half
-        }
-        return base + (sorted[base] < threshold ? 1 : 0)
-    }
-
     /// Hinge sum of anchor `a` and its row of G (spec §7(0)); returns (hinge sum, ℓ_a).
     ///
     /// With s_p = S_ap sorted ascending (q values) and v_n = S_an + m(t_a, t_n), a negative's
-    /// active positives are those with s_p < v_n: `L_n` of them, found by binary search, so
+    /// active positives are those with s_p < v_n: `L_n` of them, found in the bucketed index, so
     /// Σ_p max(0, v_n − s_p) = L_n·v_n − Σ_{k < L_n} s_(k) (prefix sums) and G_an = w·L_n.
     /// A positive p is active with the negatives whose `L_n ≥ U_p`, `U_p` = #{s ≤ s_p}
     /// (upper bound), so G_ap = −w·#{n : L_n ≥ U_p} from suffix sums of a histogram of L_n.
     /// Ties (v_n = s_p) contribute nothing, as ReLU(0) with gradient 0. Only the positives are
-    /// sorted: O(q log q + c log q) per anchor.
+    /// sorted (bucketed, `BucketedSortedValues`): O(q + c) expected per anchor, O(q log q +
+    /// c log q) worst case.
     @inline(__always)
     static func evaluateAnchor<Scalar: BLASScalar>(
         _ a: Int, n: Int, labels: UnsafeBufferPointer<Int>, classCount c: Int, classMargin: UnsafeBufferPointer<Double>,
@@ -222,13 +192,12 @@ extension OrdinalContrastiveLoss {
         let negativeCount = n - q - 1
         if q == 0 || negativeCount == 0 { return (0, 0) }
         let weight = 1 / (Double(n) * Double(q) * Double(negativeCount) * (squaredNegatives ? Double(negativeCount) : 1))
-        scratch.positives.removeAll(keepingCapacity: true)
-        scratch.positives.append(contentsOf: scratch.positiveValues)
-        scratch.positives.withUnsafeMutableBufferPointer { sortAscending($0) }
+        scratch.positiveValues.withUnsafeBufferPointer { scratch.index.build(from: $0) }
         var hinge = 0.0
+        let index = scratch.index
         scratch.prefix.withUnsafeMutableBufferPointer { prefix in
             scratch.histogram.withUnsafeMutableBufferPointer { histogram in
-                scratch.positives.withUnsafeBufferPointer { sorted in
+                index.sorted.withUnsafeBufferPointer { sorted in
                     prefix[0] = 0
                     for k in 0..<q { prefix[k + 1] = prefix[k] + sorted[k] }
                     for k in 0...q { histogram[k] = 0 }
@@ -237,7 +206,7 @@ extension OrdinalContrastiveLoss {
                         let tj = labels[j]
                         if tj == ta { continue }
                         let v = s[row + j].doubleValue + classMargin[marginRow + tj]
-                        let active = lowerBound(sorted, v)
+                        let active = index.countLess(than: v)
                         hinge += Double(active) * v - prefix[active]
                         histogram[active] += 1
                         let value = weight * Double(active)
@@ -251,7 +220,7 @@ extension OrdinalContrastiveLoss {
                         histogram[k] = running
                     }
                     for (k, p) in scratch.positiveIndex.enumerated() {
-                        let rank = upperBound(sorted, scratch.positiveValues[k])
+                        let rank = index.countLessOrEqual(to: scratch.positiveValues[k])
                         g[row + p] = Scalar(-weight * Double(histogram[rank]))
                     }
                 }

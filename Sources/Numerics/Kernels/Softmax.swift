@@ -108,7 +108,8 @@ extension Matrix {
     /// materialised. The row sums are accumulated in Double.
     ///
     /// - Parameters:
-    ///   - scale: Multiplies every entry before the softmax (1/T).
+    ///   - scale: Multiplies every entry before the softmax (1/T); must be > 0 (the row
+    ///     maximum is taken before scaling).
     ///   - probabilityScale: Multiplies every probability in the result (e.g. the 1/(2N·T) of a
     ///     mean loss's gradient); 1 for plain probabilities.
     ///   - excluded: Row index → the (up to) two columns left out of that row; pass −1 for none.
@@ -125,37 +126,37 @@ extension Matrix {
         let (n, m) = (rows, columns)
         let chunks = n * m >= 1 << 18 ? Swift.max(1, Swift.min(n, 8)) : 1
         withoutActuallyEscaping(excluded) { excluded in
-        elements.withUnsafeBufferPointer { x in
-            result.elements.withUnsafeMutableBufferPointer { p in
-                lse.withUnsafeMutableBufferPointer { l in
-                    // Each chunk writes only its own rows of p and l.
-                    nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
-                    let body: @Sendable (Int) -> Void = { chunk in
-                        for i in Swift.stride(from: chunk * n / chunks, to: (chunk + 1) * n / chunks, by: 1) {
-                            let row = i * m
-                            let (e0, e1) = excluded(i)
-                            var maximum = -Scalar.infinity
-                            for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
-                            if maximum == -.infinity { continue }
-                            let shift = maximum * scale
-                            var sum = 0.0
-                            for j in 0..<m {
-                                // Left-out entries are never exponentiated: a self-similarity
-                                // far above the kept maximum would overflow.
-                                if j == e0 || j == e1 { ps[row + j] = 0; continue }
-                                let e = Scalar.exp(xs[row + j] * scale - shift)
-                                ps[row + j] = e
-                                sum += e.doubleValue
+            elements.withUnsafeBufferPointer { x in
+                result.elements.withUnsafeMutableBufferPointer { p in
+                    lse.withUnsafeMutableBufferPointer { l in
+                        // Each chunk writes only its own rows of p and l.
+                        nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
+                        let body: @Sendable (Int) -> Void = { chunk in
+                            for i in Swift.stride(from: chunk * n / chunks, to: (chunk + 1) * n / chunks, by: 1) {
+                                let row = i * m
+                                let (e0, e1) = excluded(i)
+                                var maximum = -Scalar.infinity
+                                for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
+                                if maximum == -.infinity { continue }
+                                let shift = maximum * scale
+                                var sum = 0.0
+                                for j in 0..<m {
+                                    // Left-out entries are never exponentiated: a self-similarity
+                                    // far above the kept maximum would overflow.
+                                    if j == e0 || j == e1 { ps[row + j] = 0; continue }
+                                    let e = Scalar.exp(xs[row + j] * scale - shift)
+                                    ps[row + j] = e
+                                    sum += e.doubleValue
+                                }
+                                let factor = probabilityScale / Scalar(sum)
+                                for j in 0..<m { ps[row + j] *= factor }
+                                ls[i] = shift.doubleValue + Double.log(sum)
                             }
-                            let factor = probabilityScale / Scalar(sum)
-                            for j in 0..<m { ps[row + j] *= factor }
-                            ls[i] = shift.doubleValue + Double.log(sum)
                         }
+                        if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
                     }
-                    if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
                 }
             }
-        }
         }
         return (result, lse)
     }

@@ -83,3 +83,121 @@ func heapsort(_ a: UnsafeMutablePointer<Double>, _ count: Int) {
         siftDown(0, end)
     }
 }
+
+/// Sorted values with a bucket table for O(1) expected rank queries: the per-anchor index of
+/// the CLOC evaluation (the positives' similarities, queried once per negative).
+///
+/// `build(from:)` places the values into `q` equal-width buckets over [min, max] by a counting
+/// sort and sorts each bucket (insertion sort, or `sortAscending` for a crowded one). A query
+/// maps its value to a bucket with the same monotone function, so every value of an earlier
+/// bucket is smaller and every value of a later bucket larger: only the query's own bucket is
+/// searched (linearly when small, by binary search when crowded). Ranks are exact for any
+/// input, including ties and all-equal values. Buffers are kept between builds (reuse one
+/// instance per worker). Values must be finite.
+public struct BucketedSortedValues: Sendable {
+    /// The values in ascending order (the first `count` entries).
+    public private(set) var sorted: [Double] = []
+    /// Number of values of the last build.
+    public private(set) var count = 0
+    private var start: [Int] = []  // start[b] = #values in buckets < b; start[bucketCount] = count
+    private var bucketOf: [Int] = []
+    private var low = 0.0, scale = 0.0
+    private var bucketCount = 1
+
+    /// An empty index.
+    public init() {}
+
+    /// Bucket of x: monotone non-decreasing in x, in 0..<bucketCount.
+    @inline(__always)
+    private func bucket(_ x: Double) -> Int {
+        let f = (x - low) * scale
+        if !(f > 0) { return 0 }
+        return f >= Double(bucketCount) ? bucketCount - 1 : Int(f)
+    }
+
+    /// Rebuilds the index from `values` (finite, any order).
+    ///
+    /// - Parameter values: The values to index; O(count) expected time.
+    public mutating func build(from values: UnsafeBufferPointer<Double>) {
+        let q = values.count
+        count = q
+        bucketCount = Swift.max(1, q)
+        if sorted.count < q { sorted = [Double](repeating: 0, count: q); bucketOf = [Int](repeating: 0, count: q) }
+        if start.count < bucketCount + 1 { start = [Int](repeating: 0, count: bucketCount + 1) }
+        guard q > 0 else { start[0] = 0; start[1] = 0; return }
+        var lo = values[0], hi = values[0]
+        for v in values { lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+        low = lo
+        scale = hi > lo ? Double(bucketCount) / (hi - lo) : 0
+        for b in 0...bucketCount { start[b] = 0 }
+        for i in 0..<q {
+            let b = bucket(values[i])
+            bucketOf[i] = b
+            start[b + 1] += 1
+        }
+        for b in 0..<bucketCount { start[b + 1] += start[b] }
+        // Scatter (start[b] advances while placing; restored below from the previous bucket's end).
+        for i in 0..<q {
+            let b = bucketOf[i]
+            sorted[start[b]] = values[i]
+            start[b] += 1
+        }
+        for b in stride(from: bucketCount, to: 0, by: -1) { start[b] = start[b - 1] }
+        start[0] = 0
+        sorted.withUnsafeMutableBufferPointer { s in
+            for b in 0..<bucketCount {
+                let (from, to) = (start[b], start[b + 1])
+                if to - from < 2 { continue }
+                if to - from > 32 {
+                    sortAscending(UnsafeMutableBufferPointer(rebasing: s[from..<to]))
+                    continue
+                }
+                for i in (from + 1)..<to {
+                    let v = s[i]
+                    var j = i - 1
+                    while j >= from && s[j] > v {
+                        s[j + 1] = s[j]
+                        j -= 1
+                    }
+                    s[j + 1] = v
+                }
+            }
+        }
+    }
+
+    /// Number of indexed values < x.
+    @inline(__always)
+    public func countLess(than x: Double) -> Int {
+        let b = bucket(x)
+        var i = start[b]
+        let end = start[b + 1]
+        if end - i > 16 {
+            var length = end - i
+            while length > 0 {
+                let half = length >> 1
+                if sorted[i + half] < x { i += half + 1; length -= half + 1 } else { length = half }
+            }
+            return i
+        }
+        while i < end && sorted[i] < x { i += 1 }
+        return i
+    }
+
+    /// Number of indexed values ≤ x.
+    @inline(__always)
+    public func countLessOrEqual(to x: Double) -> Int {
+        let b = bucket(x)
+        var i = start[b]
+        let end = start[b + 1]
+        if end - i > 16 {
+            var length = end - i
+            while length > 0 {
+                let half = length >> 1
+                if sorted[i + half] <= x { i += half + 1; length -= half + 1 } else { length = half }
+            }
+            return i
+        }
+        while i < end && sorted[i] <= x { i += 1 }
+        return i
+    }
+}
