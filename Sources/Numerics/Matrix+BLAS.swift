@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Swift-named matrix operations over the BLAS/LAPACK wrappers of `BLAS.swift`.
 ///
 /// Losses, the probe and the training substrate call these instead of repeating count
@@ -64,12 +66,52 @@ extension Matrix {
         try left.elements.withUnsafeBufferPointer { (a) throws(LinearAlgebraError) in
             try right.elements.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
                 try elements.withUnsafeMutableBufferPointer { (c) throws(LinearAlgebraError) in
-                    try Scalar.gemm(
+                    try Matrix.rowBlockedGEMM(
                         transposeA: transposingLeft, transposeB: transposingRight, m: m, n: n,
                         k: k, alpha: scale, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
                         ldb: ldb, beta: keeping, c: c.baseAddress!, ldc: ldc)
                 }
             }
+        }
+    }
+
+    /// Multiply-adds (m·n·k) from which `rowBlockedGEMM` splits the rows of C over the cores.
+    public static var rowBlockThreshold: Int { 1 << 22 }
+
+    /// `C ← α·op(A)·op(B) + β·C` with the rows of C split over the processors for large
+    /// problems, each block one single-threaded BLAS call (`DispatchQueue.concurrentPerform`).
+    ///
+    /// OpenBLAS's own threads spin (`sched_yield`) for a while after every threaded call and
+    /// compete with the scalar loops the losses run between their products; blocks on
+    /// Dispatch's workers leave no spinning thread behind. Below `rowBlockThreshold` (or with
+    /// one processor) it is one BLAS call with the current thread setting. The BLAS thread
+    /// count is process-wide: it is 1 during the blocked call and restored afterwards.
+    @usableFromInline
+    static func rowBlockedGEMM(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Scalar,
+        a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int, beta: Scalar,
+        c: UnsafeMutablePointer<Scalar>, ldc: Int
+    ) throws(LinearAlgebraError) {
+        let workers = Swift.min(BLASThreads.processorCount, m / 64)
+        if workers < 2 || m * n * k < rowBlockThreshold {
+            try Scalar.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        // Validate every size once, so that the blocks cannot fail.
+        _ = (try blasInt(m, "m"), try blasInt(n, "n"), try blasInt(k, "k"), try blasInt(lda, "lda"), try blasInt(ldb, "ldb"), try blasInt(ldc, "ldc"))
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        nonisolated(unsafe) let (pa, pb, pc) = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = worker * m / workers, end = (worker + 1) * m / workers
+            // Rows of op(A): rows of A, or columns of A when transposed.
+            let blockA = transposeA ? pa + start : pa + start * lda
+            try? Scalar.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k, alpha: alpha, a: blockA, lda: lda,
+                b: pb, ldb: ldb, beta: beta, c: pc + start * ldc, ldc: ldc)
         }
     }
 

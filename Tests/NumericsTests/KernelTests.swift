@@ -119,3 +119,38 @@ extension Double {
         }
     }
 }
+
+@Suite struct VectorExponentialTests {
+    /// Within 2 ulp of the C library's expf on a dense grid of [−87.3, 88], 0 below, NaN kept.
+    @Test func matchesExpfWithinTwoUlp() {
+        var worst: Float = 0
+        var x: Float = -87.3
+        while x < 88 {
+            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0013 })
+            let result = vectorExponential(lanes)
+            for lane in 0..<8 where lanes[lane] <= 88 {
+                let expected = Float.exp(lanes[lane])
+                worst = max(worst, abs(result[lane] - expected) / expected.ulp)
+            }
+            x += 0.0107
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        let edges = vectorExponential(SIMD8<Float>(-100, -87.4, 0, 1, -1, .nan, 100, -.infinity))
+        #expect(edges[0] == 0 && edges[1] == 0 && edges[2] == 1 && edges[7] == 0)
+        #expect(abs(edges[3] - Float.exp(1)) <= Float.exp(1).ulp && edges[5].isNaN && edges[6].isFinite)
+    }
+
+    /// The Float (eight-lane) path of the scaled softmax equals the Double path to Float
+    /// precision, with left-out columns inside and outside the vector chunks and a tail.
+    @Test(arguments: [7, 37, 600])
+    func floatScaledSoftmaxMatchesDouble(n: Int) {
+        var rng = RepeatableRandomNumberGenerator(seed: UInt64(n + 1))
+        let x = Matrix<Double>(rows: n, columns: n, elements: (0..<(n * n)).map { _ in max(-1, min(1, 0.4 * rng.nextGaussian())) })
+        let partner: @Sendable (Int) -> Int = { ($0 + n / 2) % n }
+        let (expectedP, expectedLSE) = x.scaledSoftmaxAndLogSumExpRows(scale: 1 / 0.05, probabilityScale: 0.5) { r in (r, partner(r)) }
+        let (p, lse) = x.converted(to: Float.self).scaledSoftmaxAndLogSumExpRows(scale: 1 / 0.05, probabilityScale: 0.5) { r in (r, partner(r)) }
+        #expect(firstMismatch(p.elements.map(Double.init), expectedP.elements, absoluteTolerance: 1e-9, relativeTolerance: 2e-5) == nil)
+        #expect(firstMismatch(lse, expectedLSE, absoluteTolerance: 1e-5, relativeTolerance: 1e-5) == nil)
+        for r in 0..<n { #expect(p[r, r] == 0 && p[r, partner(r)] == 0) }
+    }
+}

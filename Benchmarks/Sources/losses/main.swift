@@ -67,7 +67,7 @@ for n in [256, 1024] {
     // Optional arguments: the names of the losses to run (default all), e.g. `losses nt-xent dcl`.
     let selected = Set(CommandLine.arguments.dropFirst())
     for (name, reference, body) in runs where selected.isEmpty || selected.contains(name) {
-        let time = try best(n >= 1024 ? 3 : 5, body)
+        let time = try best(n >= 1024 ? 5 : 9, body)
         print(name.padding(toLength: 16, withPad: " ", startingAt: 0), String(format: "%5d   %10.2f   %12.2f   %5.1fx", n, time, reference, time / reference))
     }
 }

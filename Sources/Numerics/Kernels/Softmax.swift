@@ -135,6 +135,14 @@ extension Matrix {
                             for i in Swift.stride(from: chunk * n / chunks, to: (chunk + 1) * n / chunks, by: 1) {
                                 let row = i * m
                                 let (e0, e1) = excluded(i)
+                                if Scalar.self == Float.self {
+                                    let raw = UnsafeMutableRawPointer(ps.baseAddress! + row)
+                                    let (shift, sum) = scaledSoftmaxRowFloat(
+                                        UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self), raw.assumingMemoryBound(to: Float.self),
+                                        count: m, scale: scale as! Float, probabilityScale: probabilityScale as! Float, excluding: e0, e1)
+                                    if sum > 0 { ls[i] = Double(shift) + Double.log(sum) }
+                                    continue
+                                }
                                 var maximum = -Scalar.infinity
                                 for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
                                 if maximum == -.infinity { continue }
@@ -160,4 +168,81 @@ extension Matrix {
         }
         return (result, lse)
     }
+}
+
+/// One row of `Matrix.scaledSoftmaxAndLogSumExpRows` for Float data, eight lanes at a time
+/// (`vectorExponential`); row sums accumulated in Double every 512 entries.
+///
+/// - Parameters:
+///   - x: The row's `count` entries.
+///   - p: Receives `probabilityScale·softmax(scale·x)` with the left-out entries 0 (all zeros
+///     when nothing is kept).
+///   - count: Row length.
+///   - scale: > 0.
+///   - probabilityScale: Multiplies the probabilities.
+///   - e0: A left-out column or −1.
+///   - e1: A left-out column or −1.
+/// - Returns: The shift (scale·max over kept entries) and Σ exp(scale·x − shift) over kept
+///   entries (0 when nothing is kept).
+@inlinable
+func scaledSoftmaxRowFloat(
+    _ x: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, count m: Int, scale: Float, probabilityScale: Float,
+    excluding e0: Int, _ e1: Int
+) -> (shift: Float, sum: Double) {
+    @inline(__always) func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    @inline(__always) func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
+    }
+    let vectorEnd = m & ~7
+    // Maximum over kept entries; a chunk holding a left-out column is done one by one.
+    var lanes = SIMD8<Float>(repeating: -.infinity)
+    var maximum = -Float.infinity
+    var j = 0
+    while j < vectorEnd {
+        if (e0 >= j && e0 < j + 8) || (e1 >= j && e1 < j + 8) {
+            for k in j..<(j + 8) where k != e0 && k != e1 { maximum = Swift.max(maximum, x[k]) }
+        } else {
+            lanes = pointwiseMax(lanes, load(x + j))
+        }
+        j += 8
+    }
+    for k in vectorEnd..<m where k != e0 && k != e1 { maximum = Swift.max(maximum, x[k]) }
+    maximum = Swift.max(maximum, lanes.max())
+    if maximum == -.infinity {
+        for k in 0..<m { p[k] = 0 }
+        return (0, 0)
+    }
+    let shift = maximum * scale
+    // Exponentials (left-out entries are clamped to a finite value, then zeroed).
+    j = 0
+    while j < vectorEnd {
+        store(vectorExponential(load(x + j) * scale - shift), p + j)
+        j += 8
+    }
+    for k in vectorEnd..<m { p[k] = Float.exp(x[k] * scale - shift) }
+    if e0 >= 0 { p[e0] = 0 }
+    if e1 >= 0 { p[e1] = 0 }
+    // Σ in Float lanes over blocks of 512, blocks added in Double.
+    var sum = 0.0
+    j = 0
+    while j < vectorEnd {
+        var partial = SIMD8<Float>()
+        let blockEnd = Swift.min(vectorEnd, j + 512)
+        while j < blockEnd {
+            partial += load(p + j)
+            j += 8
+        }
+        sum += Double(partial.sum())
+    }
+    for k in vectorEnd..<m { sum += Double(p[k]) }
+    let factor = probabilityScale / Float(sum)
+    j = 0
+    while j < vectorEnd {
+        store(load(p + j) * factor, p + j)
+        j += 8
+    }
+    for k in vectorEnd..<m { p[k] *= factor }
+    return (shift, sum)
 }
