@@ -25,11 +25,27 @@ extension Matrix {
     ) throws(LinearAlgebraError) -> Matrix {
         let m = transposingLeft ? left.columns : left.rows
         let n = transposingRight ? right.rows : right.columns
-        var result = Matrix(rows: m, columns: n)
-        try result.addProduct(
-            left, right, transposingLeft: transposingLeft, transposingRight: transposingRight,
-            scale: scale, keeping: 0)
-        return result
+        let k = transposingLeft ? left.rows : left.columns
+        if m == 0 || n == 0 || k == 0 {
+            var result = Matrix(rows: m, columns: n)
+            try result.addProduct(
+                left, right, transposingLeft: transposingLeft, transposingRight: transposingRight,
+                scale: scale, keeping: 0)
+            return result
+        }
+        // β = 0: BLAS writes every element of C, so C starts uninitialised (no zero fill).
+        return try Matrix(rows: m, columns: n) { (c) throws(LinearAlgebraError) in
+            let kRight = transposingRight ? right.columns : right.rows
+            precondition(k == kRight, "product shapes: op(left) [\(m), \(k)] × op(right) [\(kRight), \(n)]")
+            try left.elements.withUnsafeBufferPointer { (a) throws(LinearAlgebraError) in
+                try right.elements.withUnsafeBufferPointer { (b) throws(LinearAlgebraError) in
+                    try Matrix.rowBlockedGEMM(
+                        transposeA: transposingLeft, transposeB: transposingRight, m: m, n: n,
+                        k: k, alpha: scale, a: a.baseAddress!, lda: left.columns, b: b.baseAddress!,
+                        ldb: right.columns, beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
     }
 
     /// Updates `self ← scale · op(left) · op(right) + keeping · self` in place.

@@ -26,6 +26,36 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         self.elements = Array(repeating: value, count: rows * columns)
     }
 
+    /// Creates a matrix whose elements are all written by `initialize` (no zero fill first).
+    ///
+    /// For the large results of the kernels (N×N similarity and gradient matrices), where the
+    /// zero fill would be a pass over memory that is immediately overwritten.
+    ///
+    /// - Parameters:
+    ///   - rows: Number of rows, ≥ 0.
+    ///   - columns: Number of columns, ≥ 0.
+    ///   - initialize: Must write every one of the `rows * columns` elements of the buffer
+    ///     (a BLAS product with β = 0 does).
+    @inlinable
+    public init<E: Error>(rows: Int, columns: Int, initializingEveryElementWith initialize: (UnsafeMutableBufferPointer<Scalar>) throws(E) -> Void) throws(E) {
+        precondition(rows >= 0 && columns >= 0, "Matrix shape [\(rows), \(columns)] is negative")
+        self.rows = rows
+        self.columns = columns
+        var failure: E? = nil
+        self.elements = Array(unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            do throws(E) {
+                try initialize(buffer)
+                count = rows * columns
+            } catch {
+                // Elements may be partly written: keep them initialised before giving up.
+                buffer.initialize(repeating: 0)
+                count = rows * columns
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
     /// Creates a matrix from row-major elements.
     ///
     /// - Parameters:

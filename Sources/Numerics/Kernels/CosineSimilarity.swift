@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Cosine-similarity matrices and their backward pass: the one implementation the contrastive
 /// losses share.
 extension Matrix {
@@ -34,19 +36,26 @@ extension Matrix {
         similarityGradient g: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
     ) throws(LinearAlgebraError) -> Matrix {
         precondition(g.rows == unit.rows && g.columns == unit.rows, "cosine backward: gradient [\(g.rows), \(g.columns)] for \(unit.rows) rows")
-        var symmetric = g
         let n = g.rows
-        symmetric.elements.withUnsafeMutableBufferPointer { out in
+        // G + Gᵀ in 64 × 64 tiles, row blocks split over the processors for large matrices;
+        // every element is written once (no copy of G first).
+        let symmetric = Matrix(rows: n, columns: n) { out in
             g.elements.withUnsafeBufferPointer { source in
-                // Blocked transpose-add for cache locality on large N.
+                nonisolated(unsafe) let (o, s) = (out, source)
                 let block = 64
-                for i0 in Swift.stride(from: 0, to: n, by: block) {
-                    for j0 in Swift.stride(from: 0, to: n, by: block) {
-                        for i in i0..<Swift.min(i0 + block, n) {
-                            for j in j0..<Swift.min(j0 + block, n) { out[i * n + j] += source[j * n + i] }
+                let blocks = (n + block - 1) / block
+                let workers = n * n >= 1 << 18 ? Swift.min(blocks, 8) : 1
+                let body: @Sendable (Int) -> Void = { worker in
+                    for b in Swift.stride(from: worker, to: blocks, by: workers) {
+                        let i0 = b * block
+                        for j0 in Swift.stride(from: 0, to: n, by: block) {
+                            for i in i0..<Swift.min(i0 + block, n) {
+                                for j in j0..<Swift.min(j0 + block, n) { o[i * n + j] = s[i * n + j] + s[j * n + i] }
+                            }
                         }
                     }
                 }
+                if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
             }
         }
         let unitGradient = try Matrix.product(symmetric, unit)

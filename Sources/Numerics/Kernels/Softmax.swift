@@ -121,13 +121,14 @@ extension Matrix {
     public func scaledSoftmaxAndLogSumExpRows(
         scale: Scalar, probabilityScale: Scalar = 1, excluding excluded: @Sendable (Int) -> (Int, Int)
     ) -> (probabilities: Matrix, logSumExp: [Double]) {
-        var result = Matrix(rows: rows, columns: columns)
         var lse = [Double](repeating: -.infinity, count: rows)
         let (n, m) = (rows, columns)
         let chunks = n * m >= 1 << 18 ? Swift.max(1, Swift.min(n, 8)) : 1
+        // Every element of every row is written below (zeros for a row with nothing kept).
+        let result = Matrix(rows: n, columns: m) { p in
         withoutActuallyEscaping(excluded) { excluded in
             elements.withUnsafeBufferPointer { x in
-                result.elements.withUnsafeMutableBufferPointer { p in
+                do {
                     lse.withUnsafeMutableBufferPointer { l in
                         // Each chunk writes only its own rows of p and l.
                         nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
@@ -145,7 +146,10 @@ extension Matrix {
                                 }
                                 var maximum = -Scalar.infinity
                                 for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
-                                if maximum == -.infinity { continue }
+                                if maximum == -.infinity {
+                                    for j in 0..<m { ps[row + j] = 0 }
+                                    continue
+                                }
                                 let shift = maximum * scale
                                 var sum = 0.0
                                 for j in 0..<m {
@@ -165,6 +169,7 @@ extension Matrix {
                     }
                 }
             }
+        }
         }
         return (result, lse)
     }
@@ -204,7 +209,8 @@ func scaledSoftmaxRowFloat(
         if (e0 >= j && e0 < j + 8) || (e1 >= j && e1 < j + 8) {
             for k in j..<(j + 8) where k != e0 && k != e1 { maximum = Swift.max(maximum, x[k]) }
         } else {
-            lanes = pointwiseMax(lanes, load(x + j))
+            let v = load(x + j)
+            lanes.replace(with: v, where: v .> lanes)
         }
         j += 8
     }
