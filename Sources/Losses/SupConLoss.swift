@@ -1,3 +1,4 @@
+import Dispatch
 public import Numerics
 public import ScalarLogging
 
@@ -103,36 +104,53 @@ public struct SupConLoss: Sendable {
         // scales by 1/T while reading and leaves out each anchor's own column.
         let dots = try Matrix.product(anchors, contrast, transposingRight: true)
         let (probabilities, lse) = dots.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t)) { a in (a, -1) }
-        // Positive weight of (anchor a, contrast c): tiled labels / mask / identity, self removed.
+        // Positive weights of anchor a over the contrast set: tiled labels / mask / identity,
+        // self removed; one row at a time into a per-worker buffer.
         let contrastLabels = labels.map { l in (0..<nc).map { l[$0 % bsz] } }
-        @inline(__always) func positive(_ a: Int, _ c: Int) -> Double {
-            if c == a { return 0 }
-            if let contrastLabels { return contrastLabels[a] == contrastLabels[c] ? 1 : 0 }
-            if let mask { return mask[a % bsz, c % bsz] }
-            return a % bsz == c % bsz ? 1 : 0
-        }
+        let maskRows = mask
         let scale = t / baseTemperature
-        var loss = 0.0
+        var rowLoss = [Double](repeating: 0, count: na)
         var g = probabilities
-        for a in 0..<na {
-            var m = 0.0, weighted = 0.0
-            for c in 0..<nc {
-                let w = positive(a, c)
-                if w != 0 {
-                    m += w
-                    weighted += w * (dots[a, c].doubleValue / t - lse[a])
+        let chunks = na * nc >= 1 << 18 ? Swift.min(na, 8) : 1
+        g.elements.withUnsafeMutableBufferPointer { gBuffer in
+            dots.elements.withUnsafeBufferPointer { dBuffer in
+                rowLoss.withUnsafeMutableBufferPointer { lBuffer in
+                    // Each chunk writes only its own rows of G and its own loss slots.
+                    nonisolated(unsafe) let (gp, dp, lp) = (gBuffer, dBuffer, lBuffer)
+                    let body: @Sendable (Int) -> Void = { chunk in
+                        var weights = [Double](repeating: 0, count: nc)
+                        for a in Swift.stride(from: chunk * na / chunks, to: (chunk + 1) * na / chunks, by: 1) {
+                            if let contrastLabels {
+                                let label = contrastLabels[a]
+                                for c in 0..<nc { weights[c] = contrastLabels[c] == label ? 1 : 0 }
+                            } else if let maskRows {
+                                let i = a % bsz
+                                for c in 0..<nc { weights[c] = maskRows[i, c % bsz] }
+                            } else {
+                                for c in 0..<nc { weights[c] = c % bsz == a % bsz ? 1 : 0 }
+                            }
+                            weights[a] = 0
+                            let row = a * nc
+                            var m = 0.0, weighted = 0.0
+                            for c in 0..<nc where weights[c] != 0 {
+                                m += weights[c]
+                                weighted += weights[c] * (dp[row + c].doubleValue / t - lse[a])
+                            }
+                            let den = m < 1e-6 ? 1 : m
+                            lp[a] = -scale * weighted / den
+                            // G = s/na·((m/den)·P − W/den), in place over P.
+                            let (pFactor, wFactor) = (Scalar(scale / Double(na) * m / den), scale / Double(na) / den)
+                            for c in 0..<nc {
+                                let w = weights[c]
+                                gp[row + c] = pFactor * gp[row + c] - (w == 0 ? 0 : Scalar(w * wFactor))
+                            }
+                        }
+                    }
+                    if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
                 }
             }
-            let den = m < 1e-6 ? 1 : m
-            loss += -scale * weighted / den
-            // G = s/na·((m/den)·P − W/den), in place over P.
-            let (pFactor, wFactor) = (Scalar(scale / Double(na) * m / den), scale / Double(na) / den)
-            for c in 0..<nc {
-                let w = positive(a, c)
-                g[a, c] = pFactor * g[a, c] - (w == 0 ? 0 : Scalar(w * wFactor))
-            }
         }
-        loss /= Double(na)
+        let loss = rowLoss.reduce(0, +) / Double(na)
         var dContrast = try Matrix.product(g, anchors, transposingLeft: true, scale: Scalar(1 / t))  // Gᵀ A / T
         let dAnchors = try Matrix.product(g, contrast, scale: Scalar(1 / t))  // G C / T
         for r in 0..<na { for k in 0..<d { dContrast[r, k] += dAnchors[r, k] } }

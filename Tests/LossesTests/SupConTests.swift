@@ -44,6 +44,31 @@ import Testing
         #expect(isApproximatelyEqual(warm.loss, 7.09171569, absoluteTolerance: 0, relativeTolerance: 1e-8))
     }
 
+    /// An explicit mask equal to label equality gives the labels' loss and gradient, and a
+    /// weighted mask scales the positives as given (checked against central differences).
+    @Test func explicitMaskEqualsLabelsAndWeightsPositives() throws {
+        let labels = [0, 1, 0, 2]
+        let mask = Matrix<Double>(rows: 4, columns: 4, elements: (0..<16).map { labels[$0 / 4] == labels[$0 % 4] ? 1 : 0 })
+        let loss = try SupConLoss(temperature: 0.1)
+        let byLabels = try loss.forward(features: Self.features, viewCount: 2, labels: labels)
+        let byMask = try loss.forward(features: Self.features, viewCount: 2, mask: mask)
+        #expect(isApproximatelyEqual(byMask.loss, byLabels.loss, absoluteTolerance: 0, relativeTolerance: 1e-14))
+        #expect(firstMismatch(byMask.inputGradient.elements, byLabels.inputGradient.elements, absoluteTolerance: 1e-14, relativeTolerance: 1e-12) == nil)
+        var weighted = mask
+        weighted[0, 2] = 0.5
+        weighted[1, 3] = 0.25
+        let r = try loss.forward(features: Self.features, viewCount: 2, mask: weighted)
+        #expect(abs(r.loss - byLabels.loss) > 1e-6)
+        let h = 1e-6
+        for i in Self.features.elements.indices {
+            var p = Self.features, m = Self.features
+            p.elements[i] += h
+            m.elements[i] -= h
+            let numeric = (try loss.forward(features: p, viewCount: 2, mask: weighted).loss - loss.forward(features: m, viewCount: 2, mask: weighted).loss) / (2 * h)
+            #expect(isApproximatelyEqual(r.inputGradient.elements[i], numeric, absoluteTolerance: 1e-7, relativeTolerance: 1e-5))
+        }
+    }
+
     @Test func c2SimCLRCaseEqualsNTXent() throws {
         let r = try SupConLoss(temperature: 0.5, baseTemperature: 0.5).forward(features: Self.features, viewCount: 2)
         #expect(isApproximatelyEqual(r.loss, 0.845553784, absoluteTolerance: 0, relativeTolerance: 1e-8))
