@@ -128,18 +128,20 @@ public struct SigmoidContrastiveLoss: Sendable {
             if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "projections", index: index) }
         }
         let n = first.rows
-        let unitOnline = online.map { $0.converted(to: Double.self).normalizedRows() }
-        let unitTarget = target.map { $0.converted(to: Double.self).normalizedRows() }
+        // Normalisation and the N×N×D products in the input's precision (float32 GEMMs for
+        // Float input, as the original); the elementwise terms in Double.
+        let unitOnline = online.map { $0.normalizedRows() }
+        let unitTarget = target.map { $0.normalizedRows() }
         let exponent = Double.exp(logScale)
         let scale = Swift.min(Swift.max(exponent, 0), maxScale)
         let scaleHasGradient = exponent >= 0 && exponent <= maxScale
-        var dOnline = online.map { Matrix<Double>(rows: n, columns: $0.columns) }
-        var dTarget = target.map { Matrix<Double>(rows: n, columns: $0.columns) }
+        var dOnline = online.map { Matrix<Scalar>(rows: n, columns: $0.columns) }
+        var dTarget = target.map { Matrix<Scalar>(rows: n, columns: $0.columns) }
         var total = 0.0, invariance = 0.0, dTau = 0.0, dBias = 0.0
         let weight = 1 / Double(pairs.count)
         for (t, o) in pairs {
             let x = unitOnline[o].normalized, y = unitTarget[t].normalized
-            let cosine = try Matrix.product(x, y, transposingRight: true)
+            let cosine = try Matrix.product(x, y, transposingRight: true).converted(to: Double.self)
             let (sigmoidPart, klSum, g) = Self.pairTerms(cosine: cosine, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
             let kl = klSum / Double(n)
             total += weight * (sigmoidPart + alpha * kl)
@@ -151,16 +153,17 @@ public struct SigmoidContrastiveLoss: Sendable {
             }
             dBias += weight * gSum
             if scaleHasGradient { dTau += weight * scale * gCos }
-            let dx = try Matrix.product(g, y, scale: scale * weight)
-            let dy = try Matrix.product(g, x, transposingLeft: true, scale: scale * weight)
+            let gradient = g.converted(to: Scalar.self)
+            let dx = try Matrix.product(gradient, y, scale: Scalar(scale * weight))
+            let dy = try Matrix.product(gradient, x, transposingLeft: true, scale: Scalar(scale * weight))
             for i in dx.elements.indices { dOnline[o].elements[i] += dx.elements[i] }
             for i in dy.elements.indices { dTarget[t].elements[i] += dy.elements[i] }
         }
         let onlineGradients = zip(dOnline, unitOnline).map { g, u in
-            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms).converted(to: Scalar.self)
+            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms)
         }
         let targetGradients = zip(dTarget, unitTarget).map { g, u in
-            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms).converted(to: Scalar.self)
+            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms)
         }
         if let logger, let step {
             for (tag, value) in [("total", total), ("kl", invariance), ("scale", exponent), ("bias", bias), ("gamma", gamma)] {
@@ -192,34 +195,62 @@ public struct SigmoidContrastiveLoss: Sendable {
             rowShift = logits.elements.withUnsafeBufferPointer { l in (0..<n).map { i in l[(i * n)..<((i + 1) * n)].max() ?? 0 } }
             columnShift = logitsT.elements.withUnsafeBufferPointer { lt in (0..<n).map { j in lt[(j * n)..<((j + 1) * n)].max() ?? 0 } }
         }
+        let chunks = RowParallelism.chunkCount(rows: n, work: n * n)
+        let rowShifts = rowShift
         var g = Matrix<Double>(rows: n, columns: n)
         var rowExp = Matrix<Double>(rows: n, columns: n)
-        var rowSum = [Double](repeating: 0, count: n), columnSum = [Double](repeating: 0, count: n)
-        // Pass 1, row-wise: the sigmoid part with its (non-detached) confidence penalty, from
-        // one exp and one log1p per entry, and the exponentials of the KL softmaxes.
-        var sigmoidPart = 0.0
+        var rowSum = [Double](repeating: 0, count: n)
+        var partialColumnSum = [Double](repeating: 0, count: chunks * n)
+        var partialSigmoid = [Double](repeating: 0, count: chunks)
         let inverseN = 1 / Double(n)
-        for i in 0..<n {
-            for j in 0..<n {
-                let l = logits[i, j]
-                let sign = i == j ? 1.0 : -1.0
-                let z = sign * l
-                let e = Double.exp(-Swift.abs(z))
-                let softplus = Double.log(onePlus: e)
-                let logP = z >= 0 ? -softplus : z - softplus
-                let logOneMinusP = logP - z
-                let p = z >= 0 ? 1 / (1 + e) : e / (1 + e)
-                let oneMinusP = z >= 0 ? e / (1 + e) : 1 / (1 + e)
-                let penalty = gamma == 0 ? 1 : (gamma == 1 ? oneMinusP : Double.exp(gamma * logOneMinusP))
-                sigmoidPart -= penalty * logP
-                g[i, j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) * inverseN
-                let r = Double.exp(l - rowShift[i])
-                rowExp[i, j] = r
-                rowSum[i] += r
-                if sharedShift { columnSum[j] += r }
+        // Pass 1, row-wise (rows over the cores; column sums per chunk): the sigmoid part with
+        // its (non-detached) confidence penalty, from one exp and one log1p per entry, and the
+        // exponentials of the KL softmaxes.
+        g.elements.withUnsafeMutableBufferPointer { gBuffer in
+            rowExp.elements.withUnsafeMutableBufferPointer { eBuffer in
+                rowSum.withUnsafeMutableBufferPointer { rsBuffer in
+                    partialColumnSum.withUnsafeMutableBufferPointer { pcBuffer in
+                        partialSigmoid.withUnsafeMutableBufferPointer { psBuffer in
+                            logits.elements.withUnsafeBufferPointer { lBuffer in
+                                // Chunks write their own rows and their own partial slots only.
+                                nonisolated(unsafe) let (gp, ep, rs, pc, ps, lp) = (gBuffer, eBuffer, rsBuffer, pcBuffer, psBuffer, lBuffer)
+                                RowParallelism.forEachChunk(rows: n, work: n * n) { chunk, range in
+                                    var sigmoidPart = 0.0
+                                    let columnBase = chunk * n
+                                    for i in range {
+                                        let row = i * n, shift = rowShifts[i]
+                                        var rowTotal = 0.0
+                                        for j in 0..<n {
+                                            let l = lp[row + j]
+                                            let sign = i == j ? 1.0 : -1.0
+                                            let z = sign * l
+                                            let e = Double.exp(-Swift.abs(z))
+                                            let softplus = Double.log(onePlus: e)
+                                            let logP = z >= 0 ? -softplus : z - softplus
+                                            let logOneMinusP = logP - z
+                                            let p = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+                                            let oneMinusP = z >= 0 ? e / (1 + e) : 1 / (1 + e)
+                                            let penalty = gamma == 0 ? 1 : (gamma == 1 ? oneMinusP : Double.exp(gamma * logOneMinusP))
+                                            sigmoidPart -= penalty * logP
+                                            gp[row + j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) * inverseN
+                                            let r = Double.exp(l - shift)
+                                            ep[row + j] = r
+                                            rowTotal += r
+                                            if sharedShift { pc[columnBase + j] += r }
+                                        }
+                                        rs[i] = rowTotal
+                                    }
+                                    ps[chunk] = sigmoidPart
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        sigmoidPart /= Double(n)
+        let sigmoidPart = partialSigmoid.reduce(0, +) / Double(n)
+        var columnSum = [Double](repeating: 0, count: n)
+        for chunk in 0..<chunks { for j in 0..<n { columnSum[j] += partialColumnSum[chunk * n + j] } }
         // KL invariance between the row softmax R and the column softmaxes Q (Q_ij is column
         // i's softmax at row j): E_col is the column-shifted table, read transposed.
         var columnExp = rowExp
@@ -237,24 +268,35 @@ public struct SigmoidContrastiveLoss: Sendable {
         let columnLSE = (0..<n).map { columnShift[$0] + Double.log(columnSum[$0]) }
         // Pass 2: kl_i = Σ_j Q_ij (log Q_ij − log R_ij).
         var klRow = [Double](repeating: 0, count: n)
-        var kl = 0.0
-        for i in 0..<n {
-            var sum = 0.0
-            for j in 0..<n {
-                let q = columnExpT[i, j] / columnSum[i]
-                sum += q * ((logitsT[i, j] - columnLSE[i]) - (logits[i, j] - rowLSE[i]))
+        let columnSums = columnSum
+        klRow.withUnsafeMutableBufferPointer { klBuffer in
+            nonisolated(unsafe) let kr = klBuffer
+            RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
+                for i in range {
+                    var sum = 0.0
+                    for j in 0..<n {
+                        let q = columnExpT[i, j] / columnSums[i]
+                        sum += q * ((logitsT[i, j] - columnLSE[i]) - (logits[i, j] - rowLSE[i]))
+                    }
+                    kr[i] = sum
+                }
             }
-            klRow[i] = sum
-            kl += sum
         }
+        let kl = klRow.reduce(0, +)
         // Pass 3: ∂KL/∂L_ij = M_ji + R_ij − Q_ij with M_ij = Q_ij (log Q_ij − log R_ij − kl_i).
         if alpha != 0 {
             let factor = alpha * inverseN
-            for i in 0..<n {
-                for j in 0..<n {
-                    let qji = columnExp[i, j] / columnSum[j]
-                    let mji = qji * (logits[i, j] - columnLSE[j] - logitsT[i, j] + rowLSE[j] - klRow[j])
-                    g[i, j] += factor * (mji + rowExp[i, j] / rowSum[i] - columnExpT[i, j] / columnSum[i])
+            let (rowSums, klRows, rowExps, columnExps) = (rowSum, klRow, rowExp, columnExp)
+            g.elements.withUnsafeMutableBufferPointer { gBuffer in
+                nonisolated(unsafe) let gp = gBuffer
+                RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
+                    for i in range {
+                        for j in 0..<n {
+                            let qji = columnExps[i, j] / columnSums[j]
+                            let mji = qji * (logits[i, j] - columnLSE[j] - logitsT[i, j] + rowLSE[j] - klRows[j])
+                            gp[i * n + j] += factor * (mji + rowExps[i, j] / rowSums[i] - columnExpT[i, j] / columnSums[i])
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,40 @@
+import Dispatch
+
+/// Splits a loop over matrix rows into contiguous chunks run on Dispatch's worker threads.
+///
+/// The kernels and losses use it for their O(N²) per-row passes. Small problems run inline
+/// (thread hand-off costs more than it saves below about 2¹⁸ entries).
+public enum RowParallelism {
+    /// Work (entries touched) from which rows are split over the processors.
+    public static var threshold: Int { 1 << 18 }
+
+    /// Number of chunks `forEachChunk` uses for `rows` rows and `work` entries.
+    ///
+    /// - Parameters:
+    ///   - rows: Row count.
+    ///   - work: Entries the whole loop touches (e.g. rows × columns).
+    /// - Returns: 1 below `threshold`, else up to 8 (a few per core, for balance).
+    public static func chunkCount(rows: Int, work: Int) -> Int {
+        work >= threshold ? Swift.max(1, Swift.min(rows, 8)) : 1
+    }
+
+    /// Calls `body` with contiguous row ranges that cover `0..<rows` exactly once, in parallel
+    /// when the work is large. `body` must only write state owned by its rows (or its chunk).
+    ///
+    /// - Parameters:
+    ///   - rows: Row count.
+    ///   - work: Entries the whole loop touches.
+    ///   - body: Receives the chunk index and its row range.
+    public static func forEachChunk(rows: Int, work: Int, _ body: @Sendable (_ chunk: Int, _ rows: Range<Int>) -> Void) {
+        let chunks = chunkCount(rows: rows, work: work)
+        if chunks == 1 {
+            body(0, 0..<rows)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                body(chunk, (chunk * rows / chunks)..<((chunk + 1) * rows / chunks))
+            }
+        }
+    }
+}
