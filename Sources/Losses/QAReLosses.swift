@@ -152,7 +152,12 @@ public struct QAReLoss: Sendable {
     static func logMeanSimCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
         let m = c.rows, t = simclrTemperature
         var e = c
-        for i in e.elements.indices { e.elements[i] = Double.exp(c.elements[i] / t) }
+        e.elements.withUnsafeMutableBufferPointer { eBuffer in
+            nonisolated(unsafe) let ep = eBuffer
+            RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                for i in (rows.lowerBound * m)..<(rows.upperBound * m) { ep[i] = Double.exp(ep[i] / t) }
+            }
+        }
         var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
         e.elements.withUnsafeBufferPointer { ep in
             for k in 0..<m { for r in 0..<m { den[r] += ep[k * m + r] } }
@@ -183,38 +188,45 @@ public struct QAReLoss: Sendable {
     static func sparseCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
         let m = c.rows
         var g = Matrix<Double>(rows: m, columns: m)
-        var total = 0.0
-        var z = [Double](repeating: 0, count: m)
-        c.elements.withUnsafeBufferPointer { cp in
-            g.elements.withUnsafeMutableBufferPointer { gp in
-                for r in 0..<m {
-                    let p = r ^ 1, row = r * m
-                    for j in 0..<m { z[j] = cp[row + j] }
-                    z[p] -= 1
-                    z[r] = -.infinity  // left out: never in the support
-                    var tau = -Double.infinity
-                    var count = 0
-                    while true {
-                        var sum = 0.0, newCount = 0
-                        for j in 0..<m where z[j] > tau {
-                            sum += z[j]
-                            newCount += 1
+        var rowTotals = [Double](repeating: 0, count: m)
+        c.elements.withUnsafeBufferPointer { cBuffer in
+            g.elements.withUnsafeMutableBufferPointer { gBuffer in
+                rowTotals.withUnsafeMutableBufferPointer { tBuffer in
+                    // Rows are independent: chunks write their own rows of G and totals.
+                    nonisolated(unsafe) let (cp, gp, totals) = (cBuffer, gBuffer, tBuffer)
+                    RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                        var z = [Double](repeating: 0, count: m)
+                        for r in rows {
+                            let p = r ^ 1, row = r * m
+                            for j in 0..<m { z[j] = cp[row + j] }
+                            z[p] -= 1
+                            z[r] = -.infinity  // left out: never in the support
+                            var tau = -Double.infinity
+                            var count = 0
+                            while true {
+                                var sum = 0.0, newCount = 0
+                                for j in 0..<m where z[j] > tau {
+                                    sum += z[j]
+                                    newCount += 1
+                                }
+                                let next = (sum - 1) / Double(newCount)
+                                if newCount == count || next <= tau { break }
+                                tau = next
+                                count = newCount
+                            }
+                            var squares = 0.0
+                            for j in 0..<m where z[j] > tau {
+                                squares += z[j] * z[j] - tau * tau
+                                gp[row + j] = (z[j] - tau) / Double(m)
+                            }
+                            totals[r] = 0.5 * squares - (cp[row + p] - 1) + 0.5
+                            gp[row + p] -= 1 / Double(m)
                         }
-                        let next = (sum - 1) / Double(newCount)
-                        if newCount == count || next <= tau { break }
-                        tau = next
-                        count = newCount
                     }
-                    var squares = 0.0
-                    for j in 0..<m where z[j] > tau {
-                        squares += z[j] * z[j] - tau * tau
-                        gp[row + j] = (z[j] - tau) / Double(m)
-                    }
-                    total += 0.5 * squares - (cp[row + p] - 1) + 0.5
-                    gp[row + p] -= 1 / Double(m)
                 }
             }
         }
+        let total = rowTotals.reduce(0, +)
         return (total / Double(m), g)
     }
 }
