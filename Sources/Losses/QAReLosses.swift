@@ -88,13 +88,14 @@ public struct QAReLoss: Sendable {
         if usesQARe && n < 2 {
             throw LossError.invalidParameter(name: "batch", value: "\(n) pairs", reason: "QARe divides by N(N−1); use at least 2 pairs (the original returns inf)")
         }
-        let x = input.converted(to: Double.self)
         var loss = 0.0, qareValue = 0.0
         var gradient = Matrix<Double>(rows: 2 * n, columns: d)
         if method != .qare {
             let clamped = method == .simclrQARe || method == .sparseclrQARe
-            let (cosine, unit, norms) = try x.cosineSimilarities()
-            var c = cosine
+            // Cosines and their backward in the input's precision (float32 GEMMs for Float
+            // input); the LAP / sparsemax terms in Double.
+            let (cosine, unit, norms) = try input.cosineSimilarities()
+            var c = cosine.converted(to: Double.self)
             var active = [Bool](repeating: true, count: 4 * n * n)
             if clamped {
                 for i in c.elements.indices where c.elements[i] < Self.similarityFloor {
@@ -107,10 +108,11 @@ public struct QAReLoss: Sendable {
             for i in g.elements.indices { g.elements[i] = active[i] ? g.elements[i] * weight : 0 }
             loss += weight * value
             value = 0
-            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
-            for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i] }
+            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g.converted(to: Scalar.self), unit: unit, norms: norms)
+            for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i].doubleValue }
         }
         if usesQARe {
+            let x = input.converted(to: Double.self)
             let views = [x.selectingRows((0..<n).map { 2 * $0 }), x.selectingRows((0..<n).map { 2 * $0 + 1 })]
             var spectra = [[Double]](), vectors = [Matrix<Double>](), cosines = [(Matrix<Double>, Matrix<Double>, [Double])]()
             for view in views {
