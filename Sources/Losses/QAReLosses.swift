@@ -1,3 +1,4 @@
+import Dispatch
 public import Numerics
 public import ScalarLogging
 
@@ -117,16 +118,19 @@ public struct QAReLoss: Sendable {
             // on float32 tensors; the spectral value is summed in Double.
             let floor = Scalar(Self.similarityFloor)
             let views = [input.selectingRows((0..<n).map { 2 * $0 }), input.selectingRows((0..<n).map { 2 * $0 + 1 })]
-            var spectra = [[Scalar]](), vectors = [Matrix<Scalar>](), cosines = [(Matrix<Scalar>, Matrix<Scalar>, [Scalar])]()
+            var cosines = [(Matrix<Scalar>, Matrix<Scalar>, [Scalar])]()
+            var shifted = [Matrix<Scalar>]()
             for view in views {
                 let (cosine, unit, norms) = try view.cosineSimilarities()
                 var a = cosine
                 for i in a.elements.indices { a.elements[i] = 1 + Swift.max(a.elements[i], floor) }
-                let (values, v) = try a.symmetricEigenDecomposition()
-                spectra.append(values)
-                vectors.append(v)
+                shifted.append(a)
                 cosines.append((cosine, unit, norms))
             }
+            // The two decompositions are independent: one per core, each with one-thread BLAS
+            // (LAPACK's divide and conquer gains little from a second BLAS thread).
+            let decompositions = try Self.eigenDecompositions(shifted)
+            let spectra = decompositions.map(\.values), vectors = decompositions.map(\.vectors)
             let scale = 1 / Double(n * (n - 1))
             qareValue = zip(spectra[0], spectra[1]).reduce(0) { $0 + $1.0.doubleValue * $1.1.doubleValue } * scale
             let weight = method == .qare ? 1 : beta
@@ -148,6 +152,25 @@ public struct QAReLoss: Sendable {
             if usesQARe && method != .qare { try logger.logScalar(tag: tagPrefix + "qare", value: qareValue, step: step) }
         }
         return ContrastiveLossResult(loss: loss, inputGradient: gradient.converted(to: Scalar.self))
+    }
+
+    /// Symmetric eigendecompositions of several matrices, concurrently when there are several
+    /// processors (each with one-thread BLAS; the thread setting is restored afterwards).
+    private static func eigenDecompositions<Scalar: BLASScalar>(_ matrices: [Matrix<Scalar>]) throws -> [(values: [Scalar], vectors: Matrix<Scalar>)] {
+        if matrices.count < 2 || BLASThreads.processorCount < 2 || matrices[0].rows < 256 {
+            return try matrices.map { try $0.symmetricEigenDecomposition() }
+        }
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        nonisolated(unsafe) var results = [Result<(values: [Scalar], vectors: Matrix<Scalar>), LinearAlgebraError>?](repeating: nil, count: matrices.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: matrices.count) { index in
+                slots[index] = Result { () throws(LinearAlgebraError) in try matrices[index].symmetricEigenDecomposition() }
+            }
+        }
+        return try results.map { try $0!.get() }
     }
 
     /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and ∂/∂C.

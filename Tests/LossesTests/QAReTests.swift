@@ -81,6 +81,35 @@ import Testing
         }
     }
 
+    /// A batch large enough for the two decompositions to run concurrently (≥ 256 pairs) gives
+    /// the spectral value computed directly from the two views' eigenvalues.
+    @Test func concurrentDecompositionsGiveTheDirectSpectralValue() throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 21)
+        let n = 300, d = 8
+        let x = Matrix<Double>(rows: 2 * n, columns: d, elements: (0..<(2 * n * d)).map { _ in rng.nextGaussian() })
+        let result = try QAReLoss(method: .qare).forward(input: x)
+        var spectra = [[Double]]()
+        for view in 0..<2 {
+            let rows = x.selectingRows((0..<n).map { 2 * $0 + view })
+            let (cosine, _, _) = try rows.cosineSimilarities()
+            let shifted = Matrix(rows: n, columns: n, elements: cosine.elements.map { 1 + max($0, QAReLoss.similarityFloor) })
+            spectra.append(try shifted.symmetricEigenDecomposition().values)
+        }
+        let expected = zip(spectra[0], spectra[1]).reduce(0) { $0 + $1.0 * $1.1 } / Double(n * (n - 1))
+        #expect(isApproximatelyEqual(result.loss, expected, absoluteTolerance: 0, relativeTolerance: 1e-12))
+        #expect(result.inputGradient.elements.allSatisfy { $0.isFinite })
+        // A few gradient entries of each view by central differences (a swapped view or
+        // spectrum would break them).
+        let h = 1e-5
+        for index in [0, 9, 2 * d + 3, 2 * d * (n - 1) + d + 5] {
+            var p = x, m = x
+            p.elements[index] += h
+            m.elements[index] -= h
+            let numeric = (try QAReLoss(method: .qare).forward(input: p).loss - QAReLoss(method: .qare).forward(input: m).loss) / (2 * h)
+            #expect(isApproximatelyEqual(result.inputGradient.elements[index], numeric, absoluteTolerance: 1e-8, relativeTolerance: 1e-5))
+        }
+    }
+
     @Test func edgeCasesAndFiniteDifferences() throws {
         #expect(throws: LossError.shapeMismatch(what: "input", expected: "an even, positive number of rows (interleaved views)", actual: "3 rows")) {
             try QAReLoss(method: .sparseclr).forward(input: Matrix<Double>(rows: 3, columns: 2, repeating: 1))
