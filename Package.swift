@@ -38,6 +38,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
         .target(name: "CCRC32C"),
+        .target(name: "CSkinnyGEMM"),
 
         // MARK: Libraries
         .target(name: "EventRecords", dependencies: ["CCRC32C"]),
@@ -47,7 +48,7 @@ let package = Package(
             dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
         .target(
             name: "Numerics",
-            dependencies: ["COpenBLAS"]),
+            dependencies: ["COpenBLAS", "CSkinnyGEMM"]),
         .target(
             name: "Losses",
             dependencies: ["Numerics", "ScalarLogging"]),
@@ -104,7 +105,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

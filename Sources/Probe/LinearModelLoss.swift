@@ -24,8 +24,11 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     public let sampleWeights: [Double]
     /// Inverse regularisation strength C > 0.
     public let inverseRegularization: Double
-    /// Rows per block of the fused evaluation (512: spec/probe.md §3.3's best on this machine).
+    /// Rows per block of the fused evaluation with OpenBLAS (512: spec/probe.md §3.3's best).
     public static var blockRows: Int { 512 }
+    /// Rows per block with the AVX-512 kernels (`SkinnyProducts`): 64 rows of a 2048-wide float32
+    /// matrix (512 KB) stay in L2 between the two products.
+    public static var vectorizedBlockRows: Int { 64 }
 
     /// Creates the objective.
     ///
@@ -62,7 +65,9 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         var w = [Scalar](repeating: 0, count: k * d)
         for i in 0..<(k * d) { w[i] = Scalar(parameters[i]) }
         let bias = Array(parameters[(k * d)...])
-        let block = Self.blockRows
+        // Float data, K ≤ 32 and AVX-512: the register-tiled kernels; otherwise OpenBLAS.
+        let vectorized = Scalar.self == Float.self && SkinnyProducts.isVectorized && k <= SkinnyProducts.largestK && d > 0
+        let block = vectorized ? Self.vectorizedBlockRows : Self.blockRows
         let blockCount = (n + block - 1) / block
         // Large problems: blocks are split over the workers, each with one-thread BLAS and its
         // own gradient buffer (no BLAS thread hand-off per small GEMM); small ones use one worker.
@@ -82,6 +87,8 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                             nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
                             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                                 var z = [Scalar](repeating: 0, count: block * k)
+                                let zeros = [Float](repeating: 0, count: vectorized ? d : 0)
+                                var scratch = [Float](repeating: 0, count: vectorized ? 10 * block : 0)
                                 var exponentials = [Double](repeating: 0, count: k)
                                 var loss = 0.0
                                 var gradientB = [Double](repeating: 0, count: k)
@@ -93,17 +100,28 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                                         for b in stride(from: worker, to: blockCount, by: workers) {
                                             let start = b * block
                                             let rows = Swift.min(block, n - start)
-                                            for i in 0..<rows { for c in 0..<k { zBuffer[i * k + c] = Scalar(bias[c]) } }
-                                            // Z_B += X_B Wᵀ. Sizes fit BLAS's 32-bit integers: the
-                                            // data were validated and a block has ≤ 512 rows.
-                                            try? Scalar.gemm(
-                                                transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
-                                                lda: d, b: wBase, ldb: d, beta: 1, c: zBase, ldc: k)
+                                            // Z_B = X_B Wᵀ (the bias is added below). Sizes fit BLAS's
+                                            // 32-bit integers: the data were validated and a block
+                                            // has ≤ 512 rows.
+                                            if vectorized {
+                                                zeros.withUnsafeBufferPointer { zeroBuffer in
+                                                    SkinnyProducts.rowsTimesTransposed(
+                                                        Self.floats(xBase + start * d), rows: rows, d: d, Self.floats(wBase), k: k,
+                                                        into: Self.mutableFloats(zBase), zeros: zeroBuffer.baseAddress!)
+                                                }
+                                            } else {
+                                                try? Scalar.gemm(
+                                                    transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
+                                                    lda: d, b: wBase, ldb: d, beta: 0, c: zBase, ldc: k)
+                                            }
                                             for i in 0..<rows {
                                                 let row = start + i
                                                 let s = sampleWeights[row] / weightSum
                                                 var maximum = -Double.infinity
-                                                for c in 0..<k { maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue) }
+                                                for c in 0..<k {
+                                                    zBuffer[i * k + c] += Scalar(bias[c])
+                                                    maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue)
+                                                }
                                                 var sum = 0.0
                                                 for c in 0..<k {
                                                     exponentials[c] = Double.exp(zBuffer[i * k + c].doubleValue - maximum)
@@ -122,9 +140,17 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                                                 }
                                             }
                                             // ∇W += R_Bᵀ X_B while X_B is still in cache.
-                                            try? Scalar.gemm(
-                                                transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
-                                                b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
+                                            if vectorized {
+                                                scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                                                    SkinnyProducts.accumulateTransposedTimesRows(
+                                                        Self.floats(UnsafePointer(zBase)), rows: rows, k: k, Self.floats(xBase + start * d), d: d,
+                                                        into: Self.mutableFloats(gwBase), scratch: scratchBuffer.baseAddress!)
+                                                }
+                                            } else {
+                                                try? Scalar.gemm(
+                                                    transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
+                                                    b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
+                                            }
                                         }
                                     }
                                 }
@@ -145,6 +171,18 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         }
         for c in 0..<k { gradient[k * d + c] = (0..<workers).reduce(0.0) { $0 + partialB[$1][c] } }
         return partialLoss.reduce(0, +) + 0.5 * lambda * penalty
+    }
+
+    /// The same memory seen as Float (only called when `Scalar` is Float).
+    @inline(__always)
+    private static func floats(_ pointer: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
+        UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
+    }
+
+    /// The same memory seen as Float (only called when `Scalar` is Float).
+    @inline(__always)
+    private static func mutableFloats(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
     }
 
     /// Multiply-adds per GEMM (n·d·K) above which blocks are split over the cores: 10 M, where
