@@ -26,8 +26,8 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     public let inverseRegularization: Double
     /// Rows per block of the fused evaluation with OpenBLAS (512: spec/probe.md §3.3's best).
     public static var blockRows: Int { 512 }
-    /// Rows per block with the AVX-512 kernels (`SkinnyProducts`): 64 rows of a 2048-wide float32
-    /// matrix (512 KB) stay in L2 between the two products.
+    /// Rows per block with the `SkinnyProducts` kernels: 64 rows of a 2048-wide float32 matrix
+    /// (512 KB) stay in L2 between the two products.
     public static var vectorizedBlockRows: Int { 64 }
 
     /// Creates the objective.
@@ -65,8 +65,8 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         var w = [Scalar](repeating: 0, count: k * d)
         for i in 0..<(k * d) { w[i] = Scalar(parameters[i]) }
         let bias = Array(parameters[(k * d)...])
-        // Float data, K ≤ 32 and AVX-512: the register-tiled kernels; otherwise OpenBLAS.
-        let vectorized = Scalar.self == Float.self && SkinnyProducts.isVectorized && k <= SkinnyProducts.largestK && d > 0
+        // Float data, K ≤ 32 and AVX-512 or AVX2: the register-tiled kernels; otherwise OpenBLAS.
+        let vectorized = Scalar.self == Float.self && SkinnyProducts.best != nil && k <= SkinnyProducts.largestK && d > 0
         let block = vectorized ? Self.vectorizedBlockRows : Self.blockRows
         let blockCount = (n + block - 1) / block
         // Large problems: blocks are split over the workers, each with one-thread BLAS and its
