@@ -11,8 +11,9 @@ public import Numerics
 ///
 /// Parameter layout of the flat vector the optimiser sees: `[W row-major (K·d), b (K)]`,
 /// intercepts last. One evaluation reads X once: for each block of rows, `Z_B = X_B Wᵀ + b`, the
-/// max-shifted softmax and residual in place, then `∇W += R_Bᵀ X_B` (two BLAS GEMMs per block,
-/// in X's precision; loss and intercept gradient accumulated in Double).
+/// max-shifted softmax and residual in place, then `∇W += R_Bᵀ X_B` (two products per block in
+/// X's precision: the `SkinnyProducts` kernels for Float data with K ≤ 32 on AVX-512/AVX2
+/// processors, BLAS GEMMs otherwise; loss and intercept gradient accumulated in Double).
 public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     /// Features `[n, d]`.
     public let features: Matrix<Scalar>
