@@ -1,4 +1,3 @@
-import Dispatch
 public import Numerics
 public import ScalarLogging
 
@@ -111,15 +110,14 @@ public struct SupConLoss: Sendable {
         let scale = t / baseTemperature
         var rowLoss = [Double](repeating: 0, count: na)
         var g = probabilities
-        let chunks = na * nc >= 1 << 18 ? Swift.min(na, 8) : 1
         g.elements.withUnsafeMutableBufferPointer { gBuffer in
             dots.elements.withUnsafeBufferPointer { dBuffer in
                 rowLoss.withUnsafeMutableBufferPointer { lBuffer in
                     // Each chunk writes only its own rows of G and its own loss slots.
                     nonisolated(unsafe) let (gp, dp, lp) = (gBuffer, dBuffer, lBuffer)
-                    let body: @Sendable (Int) -> Void = { chunk in
+                    RowParallelism.forEachChunk(rows: na, work: na * nc) { _, anchors in
                         var weights = [Double](repeating: 0, count: nc)
-                        for a in Swift.stride(from: chunk * na / chunks, to: (chunk + 1) * na / chunks, by: 1) {
+                        for a in anchors {
                             if let contrastLabels {
                                 let label = contrastLabels[a]
                                 for c in 0..<nc { weights[c] = contrastLabels[c] == label ? 1 : 0 }
@@ -146,7 +144,6 @@ public struct SupConLoss: Sendable {
                             }
                         }
                     }
-                    if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
                 }
             }
         }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Cosine-similarity matrices and their backward pass: the one implementation the contrastive
 /// losses share.
 extension Matrix {
@@ -43,10 +41,8 @@ extension Matrix {
             g.elements.withUnsafeBufferPointer { source in
                 nonisolated(unsafe) let (o, s) = (out, source)
                 let block = 64
-                let blocks = (n + block - 1) / block
-                let workers = n * n >= 1 << 18 ? Swift.min(blocks, 8) : 1
-                let body: @Sendable (Int) -> Void = { worker in
-                    for b in Swift.stride(from: worker, to: blocks, by: workers) {
+                RowParallelism.forEachChunk(rows: (n + block - 1) / block, work: n * n) { _, blocks in
+                    for b in blocks {
                         let i0 = b * block
                         for j0 in Swift.stride(from: 0, to: n, by: block) {
                             for i in i0..<Swift.min(i0 + block, n) {
@@ -55,7 +51,6 @@ extension Matrix {
                         }
                     }
                 }
-                if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
             }
         }
         let unitGradient = try Matrix.product(symmetric, unit)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Row-wise masked log-sum-exp and softmax: the one implementation every loss uses.
 ///
 /// Both shift each row by its maximum over the included entries before exponentiating, so
@@ -123,53 +121,47 @@ extension Matrix {
     ) -> (probabilities: Matrix, logSumExp: [Double]) {
         var lse = [Double](repeating: -.infinity, count: rows)
         let (n, m) = (rows, columns)
-        let chunks = n * m >= 1 << 18 ? Swift.max(1, Swift.min(n, 8)) : 1
         // Every element of every row is written below (zeros for a row with nothing kept).
         let result = Matrix(rows: n, columns: m) { p in
-        withoutActuallyEscaping(excluded) { excluded in
             elements.withUnsafeBufferPointer { x in
-                do {
-                    lse.withUnsafeMutableBufferPointer { l in
-                        // Each chunk writes only its own rows of p and l.
-                        nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
-                        let body: @Sendable (Int) -> Void = { chunk in
-                            for i in Swift.stride(from: chunk * n / chunks, to: (chunk + 1) * n / chunks, by: 1) {
-                                let row = i * m
-                                let (e0, e1) = excluded(i)
-                                if Scalar.self == Float.self {
-                                    let raw = UnsafeMutableRawPointer(ps.baseAddress! + row)
-                                    let (shift, sum) = scaledSoftmaxRowFloat(
-                                        UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self), raw.assumingMemoryBound(to: Float.self),
-                                        count: m, scale: scale as! Float, probabilityScale: probabilityScale as! Float, excluding: e0, e1)
-                                    if sum > 0 { ls[i] = Double(shift) + Double.log(sum) }
-                                    continue
-                                }
-                                var maximum = -Scalar.infinity
-                                for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
-                                if maximum == -.infinity {
-                                    for j in 0..<m { ps[row + j] = 0 }
-                                    continue
-                                }
-                                let shift = maximum * scale
-                                var sum = 0.0
-                                for j in 0..<m {
-                                    // Left-out entries are never exponentiated: a self-similarity
-                                    // far above the kept maximum would overflow.
-                                    if j == e0 || j == e1 { ps[row + j] = 0; continue }
-                                    let e = Scalar.exp(xs[row + j] * scale - shift)
-                                    ps[row + j] = e
-                                    sum += e.doubleValue
-                                }
-                                let factor = probabilityScale / Scalar(sum)
-                                for j in 0..<m { ps[row + j] *= factor }
-                                ls[i] = shift.doubleValue + Double.log(sum)
+                lse.withUnsafeMutableBufferPointer { l in
+                    // Each chunk writes only its own rows of p and l.
+                    nonisolated(unsafe) let (xs, ps, ls) = (x, p, l)
+                    RowParallelism.forEachChunk(rows: n, work: n * m) { _, rows in
+                        for i in rows {
+                            let row = i * m
+                            let (e0, e1) = excluded(i)
+                            if Scalar.self == Float.self {
+                                let raw = UnsafeMutableRawPointer(ps.baseAddress! + row)
+                                let (shift, sum) = scaledSoftmaxRowFloat(
+                                    UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self), raw.assumingMemoryBound(to: Float.self),
+                                    count: m, scale: scale as! Float, probabilityScale: probabilityScale as! Float, excluding: e0, e1)
+                                if sum > 0 { ls[i] = Double(shift) + Double.log(sum) }
+                                continue
                             }
+                            var maximum = -Scalar.infinity
+                            for j in 0..<m where j != e0 && j != e1 { maximum = Swift.max(maximum, xs[row + j]) }
+                            if maximum == -.infinity {
+                                for j in 0..<m { ps[row + j] = 0 }
+                                continue
+                            }
+                            let shift = maximum * scale
+                            var sum = 0.0
+                            for j in 0..<m {
+                                // Left-out entries are never exponentiated: a self-similarity
+                                // far above the kept maximum would overflow.
+                                if j == e0 || j == e1 { ps[row + j] = 0; continue }
+                                let e = Scalar.exp(xs[row + j] * scale - shift)
+                                ps[row + j] = e
+                                sum += e.doubleValue
+                            }
+                            let factor = probabilityScale / Scalar(sum)
+                            for j in 0..<m { ps[row + j] *= factor }
+                            ls[i] = shift.doubleValue + Double.log(sum)
                         }
-                        if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
                     }
                 }
             }
-        }
         }
         return (result, lse)
     }
