@@ -167,25 +167,17 @@ public struct BucketedSortedValues: Sendable {
 
     /// Number of indexed values < x.
     @inline(__always)
-    public func countLess(than x: Double) -> Int {
-        let b = bucket(x)
-        var i = start[b]
-        let end = start[b + 1]
-        if end - i > 16 {
-            var length = end - i
-            while length > 0 {
-                let half = length >> 1
-                if sorted[i + half] < x { i += half + 1; length -= half + 1 } else { length = half }
-            }
-            return i
-        }
-        while i < end && sorted[i] < x { i += 1 }
-        return i
-    }
+    public func countLess(than x: Double) -> Int { rank(of: x, inclusive: false) }
 
     /// Number of indexed values ≤ x.
     @inline(__always)
-    public func countLessOrEqual(to x: Double) -> Int {
+    public func countLessOrEqual(to x: Double) -> Int { rank(of: x, inclusive: true) }
+
+    /// Number of indexed values below x (or at most x when `inclusive`): the values of earlier
+    /// buckets plus those of x's own bucket, scanned when it is small, bisected when crowded.
+    @inline(__always)
+    private func rank(of x: Double, inclusive: Bool) -> Int {
+        @inline(__always) func below(_ value: Double) -> Bool { inclusive ? value <= x : value < x }
         let b = bucket(x)
         var i = start[b]
         let end = start[b + 1]
@@ -193,11 +185,11 @@ public struct BucketedSortedValues: Sendable {
             var length = end - i
             while length > 0 {
                 let half = length >> 1
-                if sorted[i + half] <= x { i += half + 1; length -= half + 1 } else { length = half }
+                if below(sorted[i + half]) { i += half + 1; length -= half + 1 } else { length = half }
             }
             return i
         }
-        while i < end && sorted[i] <= x { i += 1 }
+        while i < end && below(sorted[i]) { i += 1 }
         return i
     }
 }
