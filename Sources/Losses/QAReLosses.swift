@@ -96,20 +96,25 @@ public struct QAReLoss: Sendable {
             // Cosines and their backward in the input's precision (float32 GEMMs for Float
             // input); the LAP / sparsemax terms in Double.
             let (cosine, unit, norms) = try input.cosineSimilarities()
-            var c = cosine.converted(to: Double.self)
-            var active = [Bool](repeating: true, count: 4 * n * n)
-            if clamped {
-                for i in c.elements.indices where c.elements[i] < Self.similarityFloor {
-                    c.elements[i] = Self.similarityFloor
-                    active[i] = false
+            // Widened to Double (and clamped for the QARe combinations) in one pass.
+            let floor = Self.similarityFloor
+            let c = Matrix<Double>(rows: 2 * n, columns: 2 * n) { out in
+                cosine.elements.withUnsafeBufferPointer { raw in
+                    for i in raw.indices { out[i] = clamped ? Swift.max(raw[i].doubleValue, floor) : raw[i].doubleValue }
                 }
             }
             let weight = usesQARe ? alpha : 1
-            var (value, g) = method == .simclr || method == .simclrQARe ? Self.logMeanSimCLR(c) : Self.sparseCLR(c)
-            for i in g.elements.indices { g.elements[i] = active[i] ? g.elements[i] * weight : 0 }
+            let (value, g) = method == .simclr || method == .simclrQARe ? Self.logMeanSimCLR(c) : Self.sparseCLR(c)
             loss += weight * value
-            value = 0
-            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g.converted(to: Scalar.self), unit: unit, norms: norms)
+            // ∂L/∂C: the term's gradient times its weight, 0 where the clamp was active.
+            let similarityGradient = Matrix<Scalar>(rows: 2 * n, columns: 2 * n) { out in
+                cosine.elements.withUnsafeBufferPointer { raw in
+                    g.elements.withUnsafeBufferPointer { term in
+                        for i in raw.indices { out[i] = clamped && raw[i].doubleValue < floor ? 0 : Scalar(term[i] * weight) }
+                    }
+                }
+            }
+            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
             for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i].doubleValue }
         }
         if usesQARe {
@@ -186,22 +191,37 @@ public struct QAReLoss: Sendable {
                 for i in (rows.lowerBound * m)..<(rows.upperBound * m) { ep[i] = Double.exp(ep[i] / t) }
             }
         }
-        var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
-        e.elements.withUnsafeBufferPointer { ep in
-            for k in 0..<m { for r in 0..<m { den[r] += ep[k * m + r] } }
+        // Column sums: each chunk of rows adds into its own partial row, then the partials add.
+        let chunks = RowParallelism.chunkCount(rows: m, work: m * m)
+        var partial = [Double](repeating: 0, count: chunks * m)
+        e.elements.withUnsafeBufferPointer { eBuffer in
+            partial.withUnsafeMutableBufferPointer { pBuffer in
+                nonisolated(unsafe) let (ep, pp) = (eBuffer, pBuffer)
+                RowParallelism.forEachChunk(rows: m, work: m * m) { chunk, rows in
+                    let base = chunk * m
+                    for k in rows { for r in 0..<m { pp[base + r] += ep[k * m + r] } }
+                }
+            }
         }
+        var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
+        for chunk in 0..<chunks { for r in 0..<m { den[r] += partial[chunk * m + r] } }
         for r in 0..<m { a[r] = e[r ^ 1, r] }
         let ratios = (0..<m).map { a[$0] / den[$0] }
         let mean = ratios.reduce(0, +) / Double(m)
         let dr = -1 / (Double(m) * mean)
         // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); then
         // ∂/∂C = ∂/∂E · E / t, written in place over E.
-        let column = (0..<m).map { -dr * a[$0] / (den[$0] * den[$0]) }
-        e.elements.withUnsafeMutableBufferPointer { ep in
-            for k in 0..<m {
-                for r in 0..<m { ep[k * m + r] *= column[r] / t }
-                let r = k ^ 1
-                ep[k * m + r] += dr / den[r] * (Double.exp(c[k, r] / t) / t)
+        let column = (0..<m).map { -dr * a[$0] / (den[$0] * den[$0]) / t }
+        let positive = (0..<m).map { dr / den[$0] / t }
+        e.elements.withUnsafeMutableBufferPointer { eBuffer in
+            nonisolated(unsafe) let ep = eBuffer
+            RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                for k in rows {
+                    let r = k ^ 1
+                    let positiveExp = ep[k * m + r]
+                    for j in 0..<m { ep[k * m + j] *= column[j] }
+                    ep[k * m + r] += positive[r] * positiveExp
+                }
             }
         }
         return (-Double.log(mean), e)
