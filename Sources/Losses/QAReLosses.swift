@@ -96,24 +96,12 @@ public struct QAReLoss: Sendable {
             // Cosines and their backward in the input's precision (float32 GEMMs for Float
             // input); the LAP / sparsemax terms in Double.
             let (cosine, unit, norms) = try input.cosineSimilarities()
-            // Widened to Double (and clamped for the QARe combinations) in one pass.
-            let floor = Self.similarityFloor
-            let c = Matrix<Double>(rows: 2 * n, columns: 2 * n) { out in
-                cosine.elements.withUnsafeBufferPointer { raw in
-                    for i in raw.indices { out[i] = clamped ? Swift.max(raw[i].doubleValue, floor) : raw[i].doubleValue }
-                }
-            }
+            // The terms read the cosines in their precision (clamped on the fly for the QARe
+            // combinations) and return ∂(weight·term)/∂C, 0 where the clamp is active.
             let weight = usesQARe ? alpha : 1
-            let (value, g) = method == .simclr || method == .simclrQARe ? Self.logMeanSimCLR(c) : Self.sparseCLR(c)
+            let (value, similarityGradient) = method == .simclr || method == .simclrQARe
+                ? Self.logMeanSimCLR(cosine, clamped: clamped, weight: weight) : Self.sparseCLR(cosine, clamped: clamped, weight: weight)
             loss += weight * value
-            // ∂L/∂C: the term's gradient times its weight, 0 where the clamp was active.
-            let similarityGradient = Matrix<Scalar>(rows: 2 * n, columns: 2 * n) { out in
-                cosine.elements.withUnsafeBufferPointer { raw in
-                    g.elements.withUnsafeBufferPointer { term in
-                        for i in raw.indices { out[i] = clamped && raw[i].doubleValue < floor ? 0 : Scalar(term[i] * weight) }
-                    }
-                }
-            }
             let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
             for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i].doubleValue }
         }
@@ -180,18 +168,39 @@ public struct QAReLoss: Sendable {
 
     /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and ∂/∂C.
     ///
-    /// `E = exp(C/t)`; per column r: `a_r = E[r⊕1, r]`, `d_r = Σ_k E[k, r] − c₀`; loss
-    /// `−log mean_r(a_r/d_r)`. Every pass walks rows (column sums accumulate row by row).
-    static func logMeanSimCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
-        let m = c.rows, t = simclrTemperature
-        var e = c
-        e.elements.withUnsafeMutableBufferPointer { eBuffer in
-            nonisolated(unsafe) let ep = eBuffer
-            RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                for i in (rows.lowerBound * m)..<(rows.upperBound * m) { ep[i] = Double.exp(ep[i] / t) }
+    /// `E = exp(C/t)` (C clamped below at 1e-8 when `clamped`); per column r: `a_r = E[r⊕1, r]`,
+    /// `d_r = Σ_k E[k, r] − c₀`; loss `−log mean_r(a_r/d_r)`, in nats. E is computed in the
+    /// input's precision (eight lanes at a time for Float), the column sums and the mean in
+    /// Double; every pass walks rows, chunks of rows over the cores.
+    ///
+    /// - Returns: The term and `weight·∂term/∂C` (`[2N, 2N]`, 0 where the clamp is active).
+    static func logMeanSimCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
+        let m = cosine.rows, t = simclrTemperature
+        let floor = Scalar(similarityFloor), inverseT = Scalar(1 / t)
+        var e = Matrix<Scalar>(rows: m, columns: m) { out in
+            cosine.elements.withUnsafeBufferPointer { raw in
+                nonisolated(unsafe) let (o, c) = (out, raw)
+                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                    var i = rows.lowerBound * m
+                    let end = rows.upperBound * m
+                    if Scalar.self == Float.self {
+                        let (source, target) = (UnsafeRawPointer(c.baseAddress!), UnsafeMutableRawPointer(o.baseAddress!))
+                        let (f, s) = (floor as! Float, inverseT as! Float)
+                        while i + 8 <= end {
+                            var v = source.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
+                            if clamped { v.replace(with: SIMD8(repeating: f), where: v .< f) }
+                            target.storeBytes(of: vectorExponential(v * s), toByteOffset: 4 * i, as: SIMD8<Float>.self)
+                            i += 8
+                        }
+                    }
+                    while i < end {
+                        o[i] = Scalar.exp((clamped ? Swift.max(c[i], floor) : c[i]) * inverseT)
+                        i += 1
+                    }
+                }
             }
         }
-        // Column sums: each chunk of rows adds into its own partial row, then the partials add.
+        // Column sums in Double: each chunk of rows adds into its own partial row.
         let chunks = RowParallelism.chunkCount(rows: m, work: m * m)
         var partial = [Double](repeating: 0, count: chunks * m)
         e.elements.withUnsafeBufferPointer { eBuffer in
@@ -199,28 +208,31 @@ public struct QAReLoss: Sendable {
                 nonisolated(unsafe) let (ep, pp) = (eBuffer, pBuffer)
                 RowParallelism.forEachChunk(rows: m, work: m * m) { chunk, rows in
                     let base = chunk * m
-                    for k in rows { for r in 0..<m { pp[base + r] += ep[k * m + r] } }
+                    for k in rows { for r in 0..<m { pp[base + r] += ep[k * m + r].doubleValue } }
                 }
             }
         }
         var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
         for chunk in 0..<chunks { for r in 0..<m { den[r] += partial[chunk * m + r] } }
-        for r in 0..<m { a[r] = e[r ^ 1, r] }
+        for r in 0..<m { a[r] = e[r ^ 1, r].doubleValue }
         let ratios = (0..<m).map { a[$0] / den[$0] }
         let mean = ratios.reduce(0, +) / Double(m)
         let dr = -1 / (Double(m) * mean)
         // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); then
-        // ∂/∂C = ∂/∂E · E / t, written in place over E.
-        let column = (0..<m).map { -dr * a[$0] / (den[$0] * den[$0]) / t }
-        let positive = (0..<m).map { dr / den[$0] / t }
+        // ∂/∂C = ∂/∂E · E / t (times the weight), written in place over E.
+        let column = (0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) }
+        let positive = (0..<m).map { Scalar(weight * dr / den[$0] / t) }
         e.elements.withUnsafeMutableBufferPointer { eBuffer in
-            nonisolated(unsafe) let ep = eBuffer
-            RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                for k in rows {
-                    let r = k ^ 1
-                    let positiveExp = ep[k * m + r]
-                    for j in 0..<m { ep[k * m + j] *= column[j] }
-                    ep[k * m + r] += positive[r] * positiveExp
+            cosine.elements.withUnsafeBufferPointer { raw in
+                nonisolated(unsafe) let (ep, c) = (eBuffer, raw)
+                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                    for k in rows {
+                        let r = k ^ 1, row = k * m
+                        let positiveExp = ep[row + r]
+                        for j in 0..<m { ep[row + j] *= column[j] }
+                        ep[row + r] += positive[r] * positiveExp
+                        if clamped { for j in 0..<m where c[row + j] < floor { ep[row + j] = 0 } }
+                    }
                 }
             }
         }
@@ -229,15 +241,17 @@ public struct QAReLoss: Sendable {
 
     /// SparseCLR's sparsemax loss on a `[2N, 2N]` cosine matrix and ∂/∂C (support constant).
     ///
-    /// Row r's scores are `z_c = C[r, c] − [c = r⊕1]` over c ≠ r; the sparsemax threshold τ
-    /// solves `Σ_c max(z_c − τ, 0) = 1`, found exactly by Michelot's fixed point (τ ← (Σ_{z > τ}
-    /// z − 1)/|{z > τ}|, increasing until the support stops changing; the same support as
-    /// sorting, in O(m) per iteration).
-    static func sparseCLR(_ c: Matrix<Double>) -> (Double, Matrix<Double>) {
-        let m = c.rows
-        var g = Matrix<Double>(rows: m, columns: m)
+    /// Row r's scores are `z_c = C[r, c] − [c = r⊕1]` over c ≠ r (C clamped below at 1e-8 when
+    /// `clamped`), widened to Double; the sparsemax threshold τ solves `Σ_c max(z_c − τ, 0) = 1`,
+    /// found exactly by Michelot's fixed point (τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, increasing
+    /// until the support stops changing; the same support as sorting, in O(m) per iteration).
+    ///
+    /// - Returns: The term (nats) and `weight·∂term/∂C` (0 where the clamp is active).
+    static func sparseCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
+        let m = cosine.rows, floor = similarityFloor
+        var g = Matrix<Scalar>(rows: m, columns: m)
         var rowTotals = [Double](repeating: 0, count: m)
-        c.elements.withUnsafeBufferPointer { cBuffer in
+        cosine.elements.withUnsafeBufferPointer { cBuffer in
             g.elements.withUnsafeMutableBufferPointer { gBuffer in
                 rowTotals.withUnsafeMutableBufferPointer { tBuffer in
                     // Rows are independent: chunks write their own rows of G and totals.
@@ -246,7 +260,8 @@ public struct QAReLoss: Sendable {
                         var z = [Double](repeating: 0, count: m)
                         for r in rows {
                             let p = r ^ 1, row = r * m
-                            for j in 0..<m { z[j] = cp[row + j] }
+                            for j in 0..<m { z[j] = clamped ? Swift.max(cp[row + j].doubleValue, floor) : cp[row + j].doubleValue }
+                            let positiveCosine = z[p]
                             z[p] -= 1
                             z[r] = -.infinity  // left out: never in the support
                             var tau = -Double.infinity
@@ -265,10 +280,11 @@ public struct QAReLoss: Sendable {
                             var squares = 0.0
                             for j in 0..<m where z[j] > tau {
                                 squares += z[j] * z[j] - tau * tau
-                                gp[row + j] = (z[j] - tau) / Double(m)
+                                gp[row + j] = Scalar(weight * (z[j] - tau) / Double(m))
                             }
-                            totals[r] = 0.5 * squares - (cp[row + p] - 1) + 0.5
-                            gp[row + p] -= 1 / Double(m)
+                            totals[r] = 0.5 * squares - (positiveCosine - 1) + 0.5
+                            gp[row + p] -= Scalar(weight / Double(m))
+                            if clamped { for j in 0..<m where cp[row + j].doubleValue < floor { gp[row + j] = 0 } }
                         }
                     }
                 }
