@@ -93,8 +93,7 @@ public struct QAReLoss: Sendable {
         var gradient = Matrix<Double>(rows: 2 * n, columns: d)
         if method != .qare {
             let clamped = method == .simclrQARe || method == .sparseclrQARe
-            // Cosines and their backward in the input's precision (float32 GEMMs for Float
-            // input); the LAP / sparsemax terms in Double.
+            // Cosines and their backward in the input's precision (float32 GEMMs for Float input).
             let (cosine, unit, norms) = try input.cosineSimilarities()
             // The terms read the cosines in their precision (clamped on the fly for the QARe
             // combinations) and return ∂(weight·term)/∂C, 0 where the clamp is active.
