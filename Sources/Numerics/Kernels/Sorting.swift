@@ -88,10 +88,10 @@ func heapsort(_ a: UnsafeMutablePointer<Double>, _ count: Int) {
 /// the CLOC evaluation (the positives' similarities, queried once per negative).
 ///
 /// `build(from:)` places the values into `q` equal-width buckets over [min, max] by a counting
-/// sort and sorts each bucket (insertion sort, or `sortAscending` for a crowded one). A query
-/// maps its value to a bucket with the same monotone function, so every value of an earlier
-/// bucket is smaller and every value of a later bucket larger: only the query's own bucket is
-/// searched (linearly when small, by binary search when crowded). Ranks are exact for any
+/// sort and sorts each bucket with `sortAscending`. A query maps its value to a bucket with the
+/// same monotone function, so every value of an earlier bucket is smaller and every value of a
+/// later bucket larger: only the query's own bucket is searched (linearly when small, by
+/// binary search when crowded). Ranks are exact for any
 /// input, including ties and all-equal values. Buffers are kept between builds (reuse one
 /// instance per worker). Values must be finite.
 public struct BucketedSortedValues: Sendable {
@@ -147,20 +147,8 @@ public struct BucketedSortedValues: Sendable {
         sorted.withUnsafeMutableBufferPointer { s in
             for b in 0..<bucketCount {
                 let (from, to) = (start[b], start[b + 1])
-                if to - from < 2 { continue }
-                if to - from > 32 {
-                    sortAscending(UnsafeMutableBufferPointer(rebasing: s[from..<to]))
-                    continue
-                }
-                for i in (from + 1)..<to {
-                    let v = s[i]
-                    var j = i - 1
-                    while j >= from && s[j] > v {
-                        s[j + 1] = s[j]
-                        j -= 1
-                    }
-                    s[j + 1] = v
-                }
+                // The shared sort (insertion sort for the usual one to three values).
+                if to - from > 1 { sortAscending(UnsafeMutableBufferPointer(rebasing: s[from..<to])) }
             }
         }
     }
