@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
         .target(name: "CCRC32C"),
         .target(name: "CSkinnyGEMM"),
+        .target(name: "CVectorMath"),
 
         // MARK: Libraries
         .target(name: "EventRecords", dependencies: ["CCRC32C"]),
@@ -48,7 +49,7 @@ let package = Package(
             dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
         .target(
             name: "Numerics",
-            dependencies: ["COpenBLAS", "CSkinnyGEMM"]),
+            dependencies: ["COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
         .target(
             name: "Losses",
             dependencies: ["Numerics", "ScalarLogging"]),
@@ -105,7 +106,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -169,7 +169,7 @@ public struct QAReLoss: Sendable {
     ///
     /// `E = exp(C/t)` (C clamped below at 1e-8 when `clamped`); per column r: `a_r = E[r⊕1, r]`,
     /// `d_r = Σ_k E[k, r] − c₀`; loss `−log mean_r(a_r/d_r)`, in nats. E is computed in the
-    /// input's precision (eight lanes at a time for Float), the column sums and the mean in
+    /// input's precision (`VectorMath` kernels for Float), the column sums and the mean in
     /// Double; every pass walks rows, chunks of rows over the cores.
     ///
     /// - Returns: The term and `weight·∂term/∂C` (`[2N, 2N]`, 0 where the clamp is active).
@@ -183,14 +183,11 @@ public struct QAReLoss: Sendable {
                     var i = rows.lowerBound * m
                     let end = rows.upperBound * m
                     if Scalar.self == Float.self {
-                        let (source, target) = (UnsafeRawPointer(c.baseAddress!), UnsafeMutableRawPointer(o.baseAddress!))
-                        let (f, s) = (floor as! Float, inverseT as! Float)
-                        while i + 8 <= end {
-                            var v = source.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
-                            if clamped { v.replace(with: SIMD8(repeating: f), where: v .< f) }
-                            target.storeBytes(of: vectorExponential(v * s), toByteOffset: 4 * i, as: SIMD8<Float>.self)
-                            i += 8
-                        }
+                        VectorMath.exponential(
+                            UnsafeRawPointer(c.baseAddress! + i).assumingMemoryBound(to: Float.self),
+                            into: UnsafeMutableRawPointer(o.baseAddress! + i).assumingMemoryBound(to: Float.self), count: end - i,
+                            scale: inverseT as! Float, floor: clamped ? floor as! Float : -.infinity)
+                        i = end
                     }
                     while i < end {
                         o[i] = Scalar.exp((clamped ? Swift.max(c[i], floor) : c[i]) * inverseT)
@@ -207,6 +204,11 @@ public struct QAReLoss: Sendable {
                 nonisolated(unsafe) let (ep, pp) = (eBuffer, pBuffer)
                 RowParallelism.forEachChunk(rows: m, work: m * m) { chunk, rows in
                     let base = chunk * m
+                    if Scalar.self == Float.self {
+                        let floats = UnsafeRawPointer(ep.baseAddress!).assumingMemoryBound(to: Float.self)
+                        for k in rows { VectorMath.addWidened(floats + k * m, into: pp.baseAddress! + base, count: m) }
+                        return
+                    }
                     for k in rows { for r in 0..<m { pp[base + r] += ep[k * m + r].doubleValue } }
                 }
             }

@@ -208,19 +208,21 @@ public struct NTXentLoss: Sendable {
         guard n > 0 else { throw LossError.emptyBatch }
         // In the input's precision (the original runs float32 on float32 input); sums in Double.
         let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
-        let (cosine, z, norms) = try stacked.cosineSimilarities()
-        // G = (P − onehot(partner))/(2N) is ∂L/∂S with S = C/T; the shared cosine backward takes
-        // ∂L/∂C = G/T, so the softmax writes P/(2N·T) directly.
-        let gradientScale = 1 / (Scalar(2 * n) * Scalar(temperature))
-        var (g, lse) = cosine.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / temperature), probabilityScale: gradientScale) { r in (r, -1) }
+        var (h, z, norms) = try stacked.cosineSimilarities()
+        // G = (P − onehot(partner))/(2N) is ∂L/∂S with S = C/T, and ∂L/∂C = G/T. The backward
+        // needs G + Gᵀ: (P + Pᵀ)/(2N·T) from the softmax, minus 2/(2N·T) at the partners
+        // (the partner map is an involution).
+        let m = 2 * n
+        let positives = (0..<m).map { h[$0, ($0 + n) % m].doubleValue }
+        let gradientScale = 1 / (Scalar(m) * Scalar(temperature))
+        let lse = h.symmetrizeSoftmaxRows(scale: Scalar(1 / temperature), bound: 1, probabilityScale: gradientScale) { r in (r, -1) }
         var loss = 0.0
-        for r in 0..<(2 * n) {
-            let p = (r + n) % (2 * n)
-            loss += lse[r] - cosine[r, p].doubleValue / temperature
-            g[r, p] -= gradientScale
+        for r in 0..<m {
+            loss += lse[r] - positives[r] / temperature
+            h[r, (r + n) % m] -= 2 * gradientScale
         }
-        loss /= Double(2 * n)
-        let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
+        loss /= Double(m)
+        let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: z, norms: norms)
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
         let g0 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[0..<(n * d)]))
         let g1 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[(n * d)...]))

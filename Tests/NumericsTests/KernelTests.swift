@@ -120,27 +120,133 @@ extension Double {
     }
 }
 
-@Suite struct VectorExponentialTests {
-    /// Within 2 ulp of the C library's expf on a dense grid of [−87.3, 88], 0 below, NaN kept.
-    @Test func matchesExpfWithinTwoUlp() {
+@Suite struct VectorMathTests {
+    /// Within 2 ulp of the C library's expf on a dense grid of [−87.3, 88], for every kernel
+    /// set this processor runs; 0 below −87.34, NaN kept, ±∞ handled.
+    @Test(arguments: VectorMath.available)
+    func exponentialMatchesExpfWithinTwoUlp(kernels: VectorMath.KernelSet) {
+        let x = stride(from: Float(-87.3), to: 88, by: 0.00131).map { $0 }
+        var y = [Float](repeating: 0, count: x.count)
+        VectorMath.exponential(x, into: &y, count: x.count, kernels: kernels)
         var worst: Float = 0
-        var x: Float = -87.3
-        while x < 88 {
-            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0013 })
-            let result = vectorExponential(lanes)
-            for lane in 0..<8 where lanes[lane] <= 88 {
-                let expected = Float.exp(lanes[lane])
-                worst = max(worst, abs(result[lane] - expected) / expected.ulp)
-            }
-            x += 0.0107
+        for (argument, value) in zip(x, y) {
+            let expected = Float.exp(argument)
+            worst = max(worst, abs(value - expected) / expected.ulp)
         }
         #expect(worst <= 2, "worst error \(worst) ulp")
-        let edges = vectorExponential(SIMD8<Float>(-100, -87.4, 0, 1, -1, .nan, 100, -.infinity))
-        #expect(edges[0] == 0 && edges[1] == 0 && edges[2] == 1 && edges[7] == 0)
-        #expect(abs(edges[3] - Float.exp(1)) <= Float.exp(1).ulp && edges[5].isNaN && edges[6].isFinite)
+        let edges: [Float] = [-100, -87.4, 0, 1, -1, .nan, 100, -.infinity, .infinity]
+        var out = [Float](repeating: 7, count: edges.count)
+        VectorMath.exponential(edges, into: &out, count: edges.count, kernels: kernels)
+        #expect(out[0] == 0 && out[1] == 0 && out[2] == 1 && out[7] == 0)
+        #expect(abs(out[3] - Float.exp(1)) <= Float.exp(1).ulp && out[5].isNaN && out[6].isFinite && out[8].isFinite)
+        // Scale and floor: exp(2·max(x, 0.5)).
+        var clamped = [Float](repeating: 0, count: 3)
+        VectorMath.exponential([0, 0.25, 1], into: &clamped, count: 3, scale: 2, floor: 0.5, kernels: kernels)
+        #expect(zip(clamped, [Float.exp(1), Float.exp(1), Float.exp(2)]).allSatisfy { abs($0 - $1) <= 2 * $1.ulp }, "\(clamped)")
     }
 
-    /// The Float (eight-lane) path of the scaled softmax equals the Double path to Float
+    /// Within 2 ulp of log1pf on [0, 1] (densely, where the losses use it), on tiny arguments
+    /// and up to 1e30, for every kernel set; +∞ and NaN kept.
+    @Test(arguments: VectorMath.available)
+    func logOnePlusMatchesLog1pfWithinTwoUlp(kernels: VectorMath.KernelSet) {
+        var x = stride(from: Float(0), through: 1, by: 1.0 / 300_007).map { $0 }
+        x += stride(from: Float(-40), to: 30, by: 0.001).map { Float.pow(10, $0) }
+        var y = [Float](repeating: 0, count: x.count)
+        VectorMath.logOnePlus(x, into: &y, count: x.count, kernels: kernels)
+        var worst: Float = 0
+        for (argument, value) in zip(x, y) {
+            let expected = Float.log(onePlus: argument)
+            worst = max(worst, expected == 0 ? abs(value) : abs(value - expected) / expected.ulp)
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        var edges: [Float] = [.infinity, .nan, 0]
+        VectorMath.logOnePlus(edges, into: &edges, count: 3, kernels: kernels)
+        #expect(edges[0] == .infinity && edges[1].isNaN && edges[2] == 0)
+    }
+
+    /// The row kernels equal scalar loops: sums to Float accuracy, zeros at left-out columns
+    /// inside and outside whole vectors and in the tail, for every kernel set.
+    @Test(arguments: VectorMath.available)
+    func rowKernelsMatchScalarLoops(kernels: VectorMath.KernelSet) {
+        var rng = RepeatableRandomNumberGenerator(seed: 17)
+        for n in [1, 5, 16, 37, 600] {
+            let x = (0..<n).map { _ in Float(rng.nextGaussian()) }
+            let (e0, e1) = (n / 3, n > 1 ? n - 1 : -1)
+            var y = [Float](repeating: 9, count: n)
+            let sum = VectorMath.exponentialSum(x, into: &y, count: n, scale: 3, shift: 2, excluding: e0, e1, kernels: kernels)
+            var expectedSum = 0.0
+            for j in 0..<n {
+                // Against e^(3x − 2) in Double: 2 ulp for exp plus the Float rounding of the
+                // argument (relative |argument|·2⁻²³ at most, with or without FMA).
+                let argument = 3 * Double(x[j]) - 2
+                let expected = j == e0 || j == e1 ? 0 : Double.exp(argument)
+                expectedSum += expected
+                #expect(abs(Double(y[j]) - expected) <= (2.4e-7 + abs(argument) * 1.2e-7) * expected, "exponentialSum n \(n) column \(j)")
+            }
+            #expect(abs(sum - expectedSum) <= 1e-6 * expectedSum)
+            var p = [Float](repeating: 9, count: n)
+            let (shift, softmaxSum) = VectorMath.scaledSoftmaxRow(x, into: &p, count: n, scale: 2, probabilityScale: 0.5, excluding: e0, e1, kernels: kernels)
+            let kept = (0..<n).filter { $0 != e0 && $0 != e1 }
+            if kept.isEmpty {
+                #expect(p.allSatisfy { $0 == 0 } && softmaxSum == 0)
+            } else {
+                let maximum = kept.map { x[$0] }.max()!
+                #expect(shift == 2 * maximum)
+                let total = kept.map { Double.exp(2 * Double(x[$0]) - Double(shift)) }.reduce(0, +)
+                #expect(abs(softmaxSum - total) <= 1e-6 * total)
+                for j in 0..<n {
+                    let expected = j == e0 || j == e1 ? 0 : 0.5 * Double.exp(2 * Double(x[j]) - Double(shift)) / total
+                    #expect(abs(Double(p[j]) - expected) <= 2e-6 * expected + 1e-12, "softmax n \(n) column \(j)")
+                }
+            }
+            let u = (0..<n).map { _ in Float(rng.nextGaussian()) }
+            var scaled = x
+            VectorMath.scaleByRowPlusColumn(&scaled, count: n, rowFactor: 0.75, columnFactors: u, kernels: kernels)
+            #expect(zip(scaled, (0..<n).map { x[$0] * (u[$0] + 0.75) }).allSatisfy { abs($0 - $1) <= $1.ulp })
+            var accumulator = (0..<n).map { Double($0) }
+            VectorMath.addWidened(x, into: &accumulator, count: n, kernels: kernels)
+            #expect(accumulator == (0..<n).map { Double($0) + Double(x[$0]) })
+        }
+    }
+
+    /// `symmetrizeSoftmaxRows` equals k·(diag(α)P + (diag(α)P)ᵀ) built from the separate row
+    /// softmax, in Double and Float, on the shared-shift path (T = 0.5) and the row-shift path
+    /// (T = 0.01 on cosines), with a symmetric left-out pattern (self and partner).
+    @Test(arguments: [0.5, 0.01])
+    func symmetrizedSoftmaxMatchesTheExplicitSum(temperature: Double) throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 23)
+        let n = 70, half = 35
+        let rowsX = Matrix<Double>(rows: n, columns: 9, elements: (0..<(n * 9)).map { _ in rng.nextGaussian() })
+        let cosine = try rowsX.cosineSimilarities().similarities
+        let weights = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
+        let k = 0.3
+        let excluded: @Sendable (Int) -> (Int, Int) = { r in (r, (r + half) % n) }
+        let (p, expectedLSE) = cosine.scaledSoftmaxAndLogSumExpRows(scale: 1 / temperature, excluding: excluded)
+        var expected = Matrix<Double>(rows: n, columns: n)
+        for r in 0..<n { for c in 0..<n { expected[r, c] = k * (weights[r] * p[r, c] + weights[c] * p[c, r]) } }
+        var double = cosine
+        let lse = double.symmetrizeSoftmaxRows(scale: 1 / temperature, bound: 1, probabilityScale: k, rowWeights: weights, excluding: excluded)
+        #expect(firstMismatch(double.elements, expected.elements, absoluteTolerance: 1e-12, relativeTolerance: 1e-9) == nil)
+        #expect(firstMismatch(lse, expectedLSE, absoluteTolerance: 1e-12, relativeTolerance: 1e-12) == nil)
+        var float = cosine.converted(to: Float.self)
+        let floatLSE = float.symmetrizeSoftmaxRows(scale: Float(1 / temperature), bound: 1, probabilityScale: Float(k), rowWeights: weights.map { Float($0) }, excluding: excluded)
+        #expect(firstMismatch(float.elements.map(Double.init), expected.elements, absoluteTolerance: 1e-8, relativeTolerance: 1e-4) == nil)
+        #expect(firstMismatch(floatLSE, expectedLSE, absoluteTolerance: 1e-5, relativeTolerance: 1e-5) == nil)
+        for r in 0..<n { #expect(double[r, r] == 0 && double[r, (r + half) % n] == 0 && float[r, r] == 0) }
+    }
+
+    /// The two cosine backward forms agree: G given as is, and H = G + Gᵀ given symmetrised.
+    @Test func cosineBackwardFormsAgree() throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 29)
+        let x = Matrix<Double>(rows: 12, columns: 5, elements: (0..<60).map { _ in rng.nextGaussian() })
+        let g = Matrix<Double>(rows: 12, columns: 12, elements: (0..<144).map { _ in rng.nextGaussian() })
+        let (_, unit, norms) = try x.cosineSimilarities()
+        let general = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
+        let symmetrized = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: Matrix.sumWithTranspose(g), unit: unit, norms: norms)
+        #expect(firstMismatch(general.elements, symmetrized.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
+    }
+
+    /// The Float (`VectorMath`) path of the scaled softmax equals the Double path to Float
     /// precision, with left-out columns inside and outside the vector chunks and a tail.
     @Test(arguments: [7, 37, 600])
     func floatScaledSoftmaxMatchesDouble(n: Int) {

@@ -19,7 +19,9 @@ extension Matrix {
 
     /// Backward pass of `cosineSimilarities`: ∂L/∂X from ∂L/∂C.
     ///
-    /// `∂L/∂X̂ = (G + Gᵀ) X̂` (every C_ab depends on both rows), then the normalisation backward.
+    /// `∂L/∂X̂ = G X̂ + Gᵀ X̂` (every C_ab depends on both rows; two products, the second
+    /// reading G transposed, which OpenBLAS does at the same speed and without a transposed
+    /// copy), then the normalisation backward.
     ///
     /// - Parameters:
     ///   - similarityGradient: G = ∂L/∂C, `[n, n]`, not necessarily symmetric.
@@ -34,26 +36,29 @@ extension Matrix {
         similarityGradient g: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
     ) throws(LinearAlgebraError) -> Matrix {
         precondition(g.rows == unit.rows && g.columns == unit.rows, "cosine backward: gradient [\(g.rows), \(g.columns)] for \(unit.rows) rows")
-        let n = g.rows
-        // G + Gᵀ in 64 × 64 tiles, row blocks split over the processors for large matrices;
-        // every element is written once (no copy of G first).
-        let symmetric = Matrix(rows: n, columns: n) { out in
-            g.elements.withUnsafeBufferPointer { source in
-                nonisolated(unsafe) let (o, s) = (out, source)
-                let block = 64
-                RowParallelism.forEachChunk(rows: (n + block - 1) / block, work: n * n) { _, blocks in
-                    for b in blocks {
-                        let i0 = b * block
-                        for j0 in Swift.stride(from: 0, to: n, by: block) {
-                            for i in i0..<Swift.min(i0 + block, n) {
-                                for j in j0..<Swift.min(j0 + block, n) { o[i * n + j] = s[i * n + j] + s[j * n + i] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let unitGradient = try Matrix.product(symmetric, unit)
+        var unitGradient = try Matrix.product(g, unit)
+        try unitGradient.addProduct(g, unit, transposingLeft: true)
+        return normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
+    }
+
+    /// Backward pass of `cosineSimilarities` from the symmetrised gradient `H = G + Gᵀ`
+    /// (G = ∂L/∂C), which losses with symmetric structure form directly
+    /// (`symmetrizeSoftmaxRows`): `∂L/∂X̂ = H X̂` (one product), then the normalisation backward.
+    ///
+    /// - Parameters:
+    ///   - symmetrizedGradient: `H = G + Gᵀ`, `[n, n]`.
+    ///   - unit: X̂ from the forward pass.
+    ///   - norms: The norms from the forward pass.
+    ///   - epsilon: The forward ε.
+    /// - Returns: ∂L/∂X, `[n, d]`.
+    /// - Throws: `LinearAlgebraError` from BLAS for oversized problems.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public static func cosineSimilaritiesBackward(
+        symmetrizedGradient h: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
+    ) throws(LinearAlgebraError) -> Matrix {
+        precondition(h.rows == unit.rows && h.columns == unit.rows, "cosine backward: gradient [\(h.rows), \(h.columns)] for \(unit.rows) rows")
+        let unitGradient = try Matrix.product(h, unit)
         return normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
     }
 }

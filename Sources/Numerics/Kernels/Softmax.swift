@@ -132,9 +132,9 @@ extension Matrix {
                             let row = i * m
                             let (e0, e1) = excluded(i)
                             if Scalar.self == Float.self {
-                                let raw = UnsafeMutableRawPointer(ps.baseAddress! + row)
-                                let (shift, sum) = scaledSoftmaxRowFloat(
-                                    UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self), raw.assumingMemoryBound(to: Float.self),
+                                let (shift, sum) = VectorMath.scaledSoftmaxRow(
+                                    UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self),
+                                    into: UnsafeMutableRawPointer(ps.baseAddress! + row).assumingMemoryBound(to: Float.self),
                                     count: m, scale: scale as! Float, probabilityScale: probabilityScale as! Float, excluding: e0, e1)
                                 if sum > 0 { ls[i] = Double(shift) + Double.log(sum) }
                                 continue
@@ -167,80 +167,117 @@ extension Matrix {
     }
 }
 
-/// One row of `Matrix.scaledSoftmaxAndLogSumExpRows` for Float data, eight lanes at a time
-/// (`vectorExponential`); row sums accumulated in Double every 512 entries.
-///
-/// - Parameters:
-///   - x: The row's `count` entries.
-///   - p: Receives `probabilityScale·softmax(scale·x)` with the left-out entries 0 (all zeros
-///     when nothing is kept).
-///   - count: Row length.
-///   - scale: > 0.
-///   - probabilityScale: Multiplies the probabilities.
-///   - e0: A left-out column or −1.
-///   - e1: A left-out column or −1.
-/// - Returns: The shift (scale·max over kept entries) and Σ exp(scale·x − shift) over kept
-///   entries (0 when nothing is kept).
-@inlinable
-func scaledSoftmaxRowFloat(
-    _ x: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, count m: Int, scale: Float, probabilityScale: Float,
-    excluding e0: Int, _ e1: Int
-) -> (shift: Float, sum: Double) {
-    @inline(__always) func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
-    }
-    @inline(__always) func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
-    }
-    let vectorEnd = m & ~7
-    // Maximum over kept entries; a chunk holding a left-out column is done one by one.
-    var lanes = SIMD8<Float>(repeating: -.infinity)
-    var maximum = -Float.infinity
-    var j = 0
-    while j < vectorEnd {
-        if (e0 >= j && e0 < j + 8) || (e1 >= j && e1 < j + 8) {
-            for k in j..<(j + 8) where k != e0 && k != e1 { maximum = Swift.max(maximum, x[k]) }
-        } else {
-            let v = load(x + j)
-            lanes.replace(with: v, where: v .> lanes)
+extension Matrix {
+    /// The symmetrised gradient form of row softmaxes of a symmetric matrix, in place: for a
+    /// square X (a cosine or Gram matrix, symmetric up to rounding) and the row softmaxes
+    /// `P_r = softmax_c(scale·X_rc)` over the kept entries, overwrites X with
+    /// `W_rc = k·(α_r·P_rc + α_c·P_cr)` (0 at left-out entries) and returns the row log-sum-exps.
+    ///
+    /// This is `G + Gᵀ` for `G = k·diag(α)·P`, the part of a softmax cross-entropy's ∂L/∂S that
+    /// the cosine backward needs, without a transpose: when `2·scale·bound ≤ 80` one shared
+    /// shift `scale·bound` lets a single table `E_rc = exp(scale·X_rc − shift)` serve rows and
+    /// columns (`P_cr = E_rc/s_c`, with X's rounding-level asymmetry ignored), so
+    /// `W_rc = E_rc·(kα_r/s_r + kα_c/s_c)`: two in-place passes over rows. For larger spreads
+    /// (temperatures below about 2·bound/80) each row gets its own shift and W is formed with a
+    /// tiled transposed sum. Float data runs the `VectorMath` kernels; rows over the processors.
+    ///
+    /// - Parameters:
+    ///   - scale: > 0 (1/T).
+    ///   - bound: An upper bound of |X_rc| (1 for cosines, the largest squared row norm for a
+    ///     Gram matrix).
+    ///   - probabilityScale: k.
+    ///   - rowWeights: α (n values), or nil for all ones.
+    ///   - excluded: Row → up to two left-out columns (−1 for none); the pattern must be
+    ///     symmetric (c left out of row r exactly when r is left out of row c). Runs on several
+    ///     threads: must not touch shared mutable state.
+    /// - Returns: `log Σ_kept exp(scale·X_rc)` per row, in nats (−∞ for a row with nothing kept).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func symmetrizeSoftmaxRows(
+        scale: Scalar, bound: Scalar, probabilityScale k: Scalar, rowWeights: [Scalar]? = nil,
+        excluding excluded: @Sendable (Int) -> (Int, Int)
+    ) -> [Double] {
+        precondition(rows == columns, "symmetrizeSoftmaxRows needs a square matrix, got [\(rows), \(columns)]")
+        precondition(rowWeights == nil || rowWeights!.count == rows, "one row weight per row")
+        let n = rows
+        if 2 * scale * bound > 80 {
+            // Row shifts: softmax rows, weighted, then the tiled transposed sum.
+            var (p, lse) = scaledSoftmaxAndLogSumExpRows(scale: scale, probabilityScale: k, excluding: excluded)
+            if let rowWeights { for r in 0..<n { for c in 0..<n { p[r, c] *= rowWeights[r] } } }
+            self = Matrix.sumWithTranspose(p)
+            return lse
         }
-        j += 8
-    }
-    for k in vectorEnd..<m where k != e0 && k != e1 { maximum = Swift.max(maximum, x[k]) }
-    maximum = Swift.max(maximum, lanes.max())
-    if maximum == -.infinity {
-        for k in 0..<m { p[k] = 0 }
-        return (0, 0)
-    }
-    let shift = maximum * scale
-    // Exponentials (left-out entries are clamped to a finite value, then zeroed).
-    j = 0
-    while j < vectorEnd {
-        store(vectorExponential(load(x + j) * scale - shift), p + j)
-        j += 8
-    }
-    for k in vectorEnd..<m { p[k] = Float.exp(x[k] * scale - shift) }
-    if e0 >= 0 { p[e0] = 0 }
-    if e1 >= 0 { p[e1] = 0 }
-    // Σ in Float lanes over blocks of 512, blocks added in Double.
-    var sum = 0.0
-    j = 0
-    while j < vectorEnd {
-        var partial = SIMD8<Float>()
-        let blockEnd = Swift.min(vectorEnd, j + 512)
-        while j < blockEnd {
-            partial += load(p + j)
-            j += 8
+        let shift = scale * bound
+        var sums = [Double](repeating: 0, count: n)
+        elements.withUnsafeMutableBufferPointer { xBuffer in
+            sums.withUnsafeMutableBufferPointer { sBuffer in
+                nonisolated(unsafe) let (x, s) = (xBuffer, sBuffer)
+                RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
+                    for r in range {
+                        let (e0, e1) = excluded(r)
+                        let row = x.baseAddress! + r * n
+                        if Scalar.self == Float.self {
+                            let floats = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
+                            s[r] = VectorMath.exponentialSum(floats, into: floats, count: n, scale: scale as! Float, shift: shift as! Float, excluding: e0, e1)
+                            continue
+                        }
+                        var sum = 0.0
+                        for c in 0..<n {
+                            let e = c == e0 || c == e1 ? 0 : Scalar.exp(scale * row[c] - shift)
+                            row[c] = e
+                            sum += e.doubleValue
+                        }
+                        s[r] = sum
+                    }
+                }
+            }
         }
-        sum += Double(partial.sum())
+        let factors = (0..<n).map { r in sums[r] > 0 ? k * (rowWeights?[r] ?? 1) / Scalar(sums[r]) : 0 }
+        elements.withUnsafeMutableBufferPointer { xBuffer in
+            factors.withUnsafeBufferPointer { fBuffer in
+                nonisolated(unsafe) let (x, u) = (xBuffer, fBuffer)
+                RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
+                    for r in range {
+                        let row = x.baseAddress! + r * n
+                        if Scalar.self == Float.self {
+                            VectorMath.scaleByRowPlusColumn(
+                                UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), count: n, rowFactor: u[r] as! Float,
+                                columnFactors: UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: Float.self))
+                            continue
+                        }
+                        for c in 0..<n { row[c] *= u[r] + u[c] }
+                    }
+                }
+            }
+        }
+        return sums.map { $0 > 0 ? shift.doubleValue + Double.log($0) : -.infinity }
     }
-    for k in vectorEnd..<m { sum += Double(p[k]) }
-    let factor = probabilityScale / Float(sum)
-    j = 0
-    while j < vectorEnd {
-        store(load(p + j) * factor, p + j)
-        j += 8
+
+    /// `A + Aᵀ` of a square matrix, in 64 × 64 tiles (row blocks over the processors); every
+    /// element is written once.
+    ///
+    /// - Parameter a: `[n, n]`.
+    /// - Returns: `[n, n]`, symmetric.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public static func sumWithTranspose(_ a: Matrix) -> Matrix {
+        precondition(a.rows == a.columns, "sumWithTranspose needs a square matrix, got [\(a.rows), \(a.columns)]")
+        let n = a.rows
+        return Matrix(rows: n, columns: n) { out in
+            a.elements.withUnsafeBufferPointer { source in
+                nonisolated(unsafe) let (o, s) = (out, source)
+                let block = 64
+                RowParallelism.forEachChunk(rows: (n + block - 1) / block, work: n * n) { _, blocks in
+                    for b in blocks {
+                        let i0 = b * block
+                        for j0 in Swift.stride(from: 0, to: n, by: block) {
+                            for i in i0..<Swift.min(i0 + block, n) {
+                                for j in j0..<Swift.min(j0 + block, n) { o[i * n + j] = s[i * n + j] + s[j * n + i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
-    for k in vectorEnd..<m { p[k] *= factor }
-    return (shift, sum)
 }

@@ -1,0 +1,89 @@
+// Run-time dispatch over the three compilations of CVectorMathBody.h. Why this is C:
+// include/CVectorMath.h.
+#include "CVectorMath.h"
+
+#include <stdlib.h>
+
+// The 16-lane helpers are always inlined, so no vector crosses a call boundary.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float vf __attribute__((vector_size(64)));
+typedef int vi __attribute__((vector_size(64)));
+typedef float vf8 __attribute__((vector_size(32)));
+typedef double vd8 __attribute__((vector_size(64)));
+
+#if defined(__x86_64__)
+#define ATTR __attribute__((target("avx512f")))
+#define NAME(f) f##_avx512
+#include "CVectorMathBody.h"
+#undef ATTR
+#undef NAME
+
+#define ATTR __attribute__((target("avx2,fma")))
+#define NAME(f) f##_avx2
+#include "CVectorMathBody.h"
+#undef ATTR
+#undef NAME
+#endif
+
+#define ATTR
+#define NAME(f) f##_base
+#include "CVectorMathBody.h"
+#undef ATTR
+#undef NAME
+
+static int detectLevel(void) {
+    int level = 0;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) level = 2;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+#endif
+    const char *requested = getenv("CVECTORMATH_LEVEL");
+    if (requested && requested[0] >= '0' && requested[0] <= '2' && requested[1] == 0 && requested[0] - '0' < level)
+        level = requested[0] - '0';
+    return level;
+}
+
+int CVectorMath_level(void) {
+    static int cached = -1;  // benign race: every thread computes the same value
+    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = detectLevel();
+        __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(f, ...)                                      \
+    switch (level < CVectorMath_level() ? level : CVectorMath_level()) { \
+    case 2: return f##_avx512(__VA_ARGS__);                   \
+    case 1: return f##_avx2(__VA_ARGS__);                     \
+    default: return f##_base(__VA_ARGS__);                    \
+    }
+#else
+#define DISPATCH(f, ...) (void)level; return f##_base(__VA_ARGS__);
+#endif
+
+void CVectorMath_exp(int level, const float *x, float *y, ptrdiff_t n, float scale, float floor) {
+    DISPATCH(expKernel, x, y, n, scale, floor)
+}
+
+void CVectorMath_log1p(int level, const float *x, float *y, ptrdiff_t n) { DISPATCH(log1pKernel, x, y, n) }
+
+double CVectorMath_scaledSoftmaxRow(int level, const float *x, float *p, ptrdiff_t n, float scale, float probabilityScale,
+                                    ptrdiff_t e0, ptrdiff_t e1, float *shift) {
+    DISPATCH(scaledSoftmaxRowKernel, x, p, n, scale, probabilityScale, e0, e1, shift)
+}
+
+void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n) { DISPATCH(addWidenedKernel, x, acc, n) }
+
+double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0,
+                             ptrdiff_t e1) {
+    DISPATCH(expSumKernel, x, y, n, scale, shift, e0, e1)
+}
+
+void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors) {
+    DISPATCH(scaleByRowPlusColumnKernel, x, n, rowFactor, columnFactors)
+}

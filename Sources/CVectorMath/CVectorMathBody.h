@@ -1,0 +1,199 @@
+// The kernels of CVectorMath.h, written once over 16-lane vectors. CVectorMath.c includes this
+// file three times with ATTR (a target attribute) and NAME(f) (a suffix) defined; helpers are
+// always inlined so that each copy is compiled for its own instruction set.
+
+#define INLINE static inline __attribute__((always_inline)) ATTR
+
+INLINE vf NAME(load)(const float *p) {
+    vf v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void NAME(store)(float *p, vf v) { __builtin_memcpy(p, &v, sizeof v); }
+
+/// The first n < 16 lanes from p, the others `fill`.
+INLINE vf NAME(loadPartial)(const float *p, ptrdiff_t n, float fill) {
+    float lanes[16];
+    for (int k = 0; k < 16; k++) lanes[k] = k < n ? p[k] : fill;
+    return NAME(load)(lanes);
+}
+
+INLINE void NAME(storePartial)(float *p, ptrdiff_t n, vf v) {
+    float lanes[16];
+    NAME(store)(lanes, v);
+    for (ptrdiff_t k = 0; k < n; k++) p[k] = lanes[k];
+}
+
+INLINE vf NAME(select)(vi mask, vf a, vf b) { return (vf)(((vi)a & mask) | ((vi)b & ~mask)); }
+
+INLINE vf NAME(splat)(float x) { return (vf){0} + x; }
+
+INLINE float NAME(horizontalMax)(vf v) {
+    float lanes[16], m;
+    NAME(store)(lanes, v);
+    m = lanes[0];
+    for (int k = 1; k < 16; k++) m = lanes[k] > m ? lanes[k] : m;
+    return m;
+}
+
+INLINE double NAME(horizontalSum)(vf v) {
+    float lanes[16];
+    NAME(store)(lanes, v);
+    double s = 0;
+    for (int k = 0; k < 16; k++) s += lanes[k];
+    return s;
+}
+
+/// Cephes' expf scheme: x = n·ln 2 + r, n = round(x·log₂e) (by the 1.5·2²³ trick), ln 2 in two
+/// parts for an exact reduction, e^r by the degree-7 minimax polynomial, 2ⁿ through the
+/// exponent bits.
+INLINE vf NAME(exp)(vf x) {
+    const vi notANumber = x != x, underflow = x < -87.33654f, overflow = x > 88.0f;
+    vf v = NAME(select)(overflow, NAME(splat)(88.0f), x);
+    v = NAME(select)(underflow | notANumber, NAME(splat)(0.0f), v);
+    const vf biased = v * 1.44269504088896341f + 12582912.0f;
+    const vf n = biased - 12582912.0f;
+    vf r = v - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    const vf z = r * r;
+    vf y = NAME(splat)(1.9875691500e-4f);
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * z + r + 1.0f;
+    const vi integer = (vi)biased - 0x4B400000;
+    const vf twoToN = (vf)((integer + 127) << 23);
+    vf result = y * twoToN;
+    result = NAME(select)(underflow, NAME(splat)(0.0f), result);
+    return NAME(select)(notANumber, x, result);
+}
+
+/// log(1 + x) for x ≥ 0: u = 1 + x rounded, log u by Cephes' logf (u = m·2^e with m in
+/// [√½, √2), degree-9 polynomial), plus the rounding correction (x − (u − 1))/u.
+INLINE vf NAME(log1p)(vf x) {
+    const vi notANumber = x != x, infinite = x == __builtin_inff();
+    const vf u = x + 1.0f;
+    const vf correction = (x - (u - 1.0f)) / u;
+    const vi bits = (vi)u;
+    vf e = __builtin_convertvector((bits >> 23) - 126, vf);
+    vf m = (vf)((bits & 0x807FFFFF) | 0x3F000000);  // [0.5, 1)
+    const vi small = m < 0.707106781186547524f;
+    e = e - NAME(select)(small, NAME(splat)(1.0f), NAME(splat)(0.0f));
+    m = m + NAME(select)(small, m, NAME(splat)(0.0f)) - 1.0f;
+    const vf z = m * m;
+    vf y = NAME(splat)(7.0376836292e-2f);
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    y = y + e * -2.12194440e-4f;
+    y = y - 0.5f * z;
+    vf result = m + y + correction;
+    result = result + e * 0.693359375f;
+    result = NAME(select)(infinite, x, result);
+    return NAME(select)(notANumber, x, result);
+}
+
+ATTR void NAME(expKernel)(const float *x, float *y, ptrdiff_t n, float scale, float floor) {
+    const vf lower = NAME(splat)(floor);
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const vf v = NAME(load)(x + j);
+        NAME(store)(y + j, NAME(exp)(NAME(select)(v < floor, lower, v) * scale));
+    }
+    if (j < n) {
+        const vf v = NAME(loadPartial)(x + j, n - j, 0.0f);
+        NAME(storePartial)(y + j, n - j, NAME(exp)(NAME(select)(v < floor, lower, v) * scale));
+    }
+}
+
+ATTR void NAME(log1pKernel)(const float *x, float *y, ptrdiff_t n) {
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) NAME(store)(y + j, NAME(log1p)(NAME(load)(x + j)));
+    if (j < n) NAME(storePartial)(y + j, n - j, NAME(log1p)(NAME(loadPartial)(x + j, n - j, 0.0f)));
+}
+
+/// y[j] = exp(scale·x[j] − shift) with 0 at the left-out columns e0, e1 (−1 for none); returns
+/// the sum of y, in float lanes per 256 entries and in double across them.
+INLINE double NAME(expSum)(const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0, ptrdiff_t e1) {
+    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const float f0 = (float)e0, f1 = (float)e1;
+    double sum = 0;
+    vf partial = {0};
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t count = n - j < 16 ? n - j : 16;
+        const vf v = count == 16 ? NAME(load)(x + j) : NAME(loadPartial)(x + j, count, 0.0f);
+        const vf index = lane + (float)j;
+        vf e = NAME(exp)(v * scale - shift);
+        e = NAME(select)((index == f0) | (index == f1) | (index >= (float)n), NAME(splat)(0.0f), e);
+        partial += e;
+        if (count == 16) NAME(store)(y + j, e); else NAME(storePartial)(y + j, count, e);
+        if ((j & 255) == 240 || j + 16 >= n) {
+            sum += NAME(horizontalSum)(partial);
+            partial = (vf){0};
+        }
+    }
+    return sum;
+}
+
+ATTR double NAME(expSumKernel)(const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0, ptrdiff_t e1) {
+    return NAME(expSum)(x, y, n, scale, shift, e0, e1);
+}
+
+ATTR double NAME(scaledSoftmaxRowKernel)(const float *x, float *p, ptrdiff_t n, float scale, float probabilityScale,
+                                        ptrdiff_t e0, ptrdiff_t e1, float *shiftOut) {
+    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const vf minusInfinity = NAME(splat)(-__builtin_inff());
+    const float f0 = (float)e0, f1 = (float)e1;
+    // Maximum over kept entries (left-out lanes read as −∞).
+    vf maximum = minusInfinity;
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const vf v = j + 16 <= n ? NAME(load)(x + j) : NAME(loadPartial)(x + j, n - j, -__builtin_inff());
+        const vf index = lane + (float)j;
+        const vf kept = NAME(select)((index == f0) | (index == f1), minusInfinity, v);
+        maximum = NAME(select)(kept > maximum, kept, maximum);
+    }
+    const float largest = NAME(horizontalMax)(maximum);
+    if (largest == -__builtin_inff()) {
+        for (ptrdiff_t j = 0; j < n; j++) p[j] = 0;
+        *shiftOut = 0;
+        return 0;
+    }
+    const float shift = largest * scale;
+    const double sum = NAME(expSum)(x, p, n, scale, shift, e0, e1);
+    const float factor = probabilityScale / (float)sum;
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) NAME(store)(p + j, NAME(load)(p + j) * factor);
+    for (; j < n; j++) p[j] *= factor;
+    *shiftOut = shift;
+    return sum;
+}
+
+ATTR void NAME(scaleByRowPlusColumnKernel)(float *x, ptrdiff_t n, float rowFactor, const float *columnFactors) {
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) NAME(store)(x + j, NAME(load)(x + j) * (NAME(load)(columnFactors + j) + rowFactor));
+    for (; j < n; j++) x[j] *= columnFactors[j] + rowFactor;
+}
+
+ATTR void NAME(addWidenedKernel)(const float *x, double *acc, ptrdiff_t n) {
+    ptrdiff_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        vf8 v;
+        vd8 a;
+        __builtin_memcpy(&v, x + j, sizeof v);
+        __builtin_memcpy(&a, acc + j, sizeof a);
+        a += __builtin_convertvector(v, vd8);
+        __builtin_memcpy(acc + j, &a, sizeof a);
+    }
+    for (; j < n; j++) acc[j] += x[j];
+}
+
+#undef INLINE
