@@ -65,33 +65,37 @@ public struct DCLLoss: Sendable {
         }
         // In the input's precision (the originals run float32 on float32 input); sums in Double.
         let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
-        let (cosine, z, norms) = try stacked.cosineSimilarities()
+        var (h, z, norms) = try stacked.cosineSimilarities()
+        let m = 2 * n
+        let positives = (0..<m).map { h[$0, ($0 + n) % m].doubleValue }
         var weights = [Double](repeating: 1, count: n)
-        var pi = [Double](repeating: 0, count: n), c = [Double](repeating: 0, count: n)
+        var pi = [Double](repeating: 0, count: n)
         if let sigma {
-            for i in 0..<n { c[i] = cosine[i, n + i].doubleValue }
-            pi = Matrix(rows: 1, columns: n, elements: c.map { $0 / sigma }).softmaxRows().elements
+            pi = Matrix(rows: 1, columns: n, elements: positives[0..<n].map { $0 / sigma }).softmaxRows().elements
             weights = pi.map { 2 - Double(n) * $0 }
         }
-        // Each row leaves out itself and its partner. G = ∂L/∂S and ∂L/∂C = G/T: the softmax
-        // writes P/(2N·T) directly.
-        let gradientScale = 1 / (Double(2 * n) * t)
-        var (g, lse) = cosine.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t), probabilityScale: Scalar(gradientScale)) { r in
-            (r, (r + n) % (2 * n))
-        }
+        // Each row leaves out itself and its partner. G = ∂L/∂S and ∂L/∂C = G/T; the backward
+        // needs G + Gᵀ: (P + Pᵀ)/(2N·T) from the softmax, then the partner entries, where
+        // G[r, p] = −w_r/(2N·T) and w_r = w_p.
+        let gradientScale = 1 / (Double(m) * t)
+        let lse = h.symmetrizeSoftmaxRows(scale: Scalar(1 / t), bound: 1, probabilityScale: Scalar(gradientScale)) { r in (r, (r + n) % m) }
         var loss = 0.0
-        for r in 0..<(2 * n) {
-            let p = (r + n) % (2 * n)
-            loss += -weights[r % n] * cosine[r, p].doubleValue / t + lse[r]
-            g[r, p] -= Scalar(weights[r % n] * gradientScale)
+        for r in 0..<m {
+            loss += -weights[r % n] * positives[r] / t + lse[r]
+            h[r, (r + n) % m] = Scalar(-2 * weights[r % n] * gradientScale)
         }
-        loss /= Double(2 * n)
+        loss /= Double(m)
         if let sigma, !detachesWeights {
-            // nidl: the weights depend on c_i = C[i, N+i]; dc_k = π_k (c_k − Σ π c)/(σT).
-            let mean = zip(pi, c).reduce(0) { $0 + $1.0 * $1.1 }
-            for k in 0..<n { g[k, n + k] += Scalar(pi[k] * (c[k] - mean) / (sigma * t)) }
+            // nidl: the weights depend on c_i = C[i, N+i]; dc_k = π_k (c_k − Σ π c)/(σT), an
+            // entry of G at (k, N+k), so of G + Gᵀ at both (k, N+k) and (N+k, k).
+            let mean = zip(pi, positives).reduce(0) { $0 + $1.0 * $1.1 }
+            for k in 0..<n {
+                let extra = Scalar(pi[k] * (positives[k] - mean) / (sigma * t))
+                h[k, n + k] += extra
+                h[n + k, k] += extra
+            }
         }
-        let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: z, norms: norms)
+        let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: z, norms: norms)
         if let logger, let step {
             try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step)
             if sigma != nil { try logger.logScalar(tag: tagPrefix + "min_weight", value: weights.min() ?? 1, step: step) }

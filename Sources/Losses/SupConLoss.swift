@@ -102,6 +102,11 @@ public struct SupConLoss: Sendable {
         // Raw dot products in the input's precision (as the original in float32); the softmax
         // scales by 1/T while reading and leaves out each anchor's own column.
         let dots = try Matrix.product(anchors, contrast, transposingRight: true)
+        if contrastMode == .all && mask == nil {
+            let (loss, dContrast) = try symmetricForward(dots: dots, contrast: contrast, bsz: bsz, labels: labels)
+            if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
+            return ContrastiveLossResult(loss: loss, inputGradient: Self.featureLayout(dContrast, bsz: bsz, viewCount: viewCount))
+        }
         let (probabilities, lse) = dots.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t)) { a in (a, -1) }
         // Positive weights of anchor a over the contrast set: tiled labels / mask / identity,
         // self removed; one row at a time into a per-worker buffer.
@@ -151,10 +156,54 @@ public struct SupConLoss: Sendable {
         var dContrast = try Matrix.product(g, anchors, transposingLeft: true, scale: Scalar(1 / t))  // Gᵀ A / T
         let dAnchors = try Matrix.product(g, contrast, scale: Scalar(1 / t))  // G C / T
         for r in 0..<na { for k in 0..<d { dContrast[r, k] += dAnchors[r, k] } }
-        var gradient = Matrix<Scalar>(rows: features.rows, columns: d)
-        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { gradient[i * viewCount + v, k] = dContrast[v * bsz + i, k] } } }
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
-        return ContrastiveLossResult(loss: loss, inputGradient: gradient)
+        return ContrastiveLossResult(loss: loss, inputGradient: Self.featureLayout(dContrast, bsz: bsz, viewCount: viewCount))
+    }
+
+    /// Rows of the view-major contrast set (`v·bsz + i`) back in the input's layout (`i·V + v`).
+    private static func featureLayout<Scalar: BLASScalar>(_ contrastRows: Matrix<Scalar>, bsz: Int, viewCount: Int) -> Matrix<Scalar> {
+        let d = contrastRows.columns
+        var result = Matrix<Scalar>(rows: bsz * viewCount, columns: d)
+        for i in 0..<bsz { for v in 0..<viewCount { for k in 0..<d { result[i * viewCount + v, k] = contrastRows[v * bsz + i, k] } } }
+        return result
+    }
+
+    /// Contrast mode `all` with labels or the SimCLR identity: anchors = contrast set, S and the
+    /// positive pattern W are symmetric, so `G + Gᵀ` (the backward's `dC = (G + Gᵀ)C/T`) is
+    /// `(s/nc)·(α_a P_ac + α_c P_ca) − (s/nc)·W_ac·(1/den_a + 1/den_c)` with `α = m/den`:
+    /// `symmetrizeSoftmaxRows` forms the first part in place, the positives' lists the second.
+    ///
+    /// - Returns: The loss (nats) and ∂loss/∂contrast rows (view-major).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func symmetricForward<Scalar: BLASScalar>(dots: Matrix<Scalar>, contrast: Matrix<Scalar>, bsz: Int, labels: [Int]?) throws -> (Double, Matrix<Scalar>) {
+        let nc = contrast.rows, t = temperature, scale = t / baseTemperature
+        // Positives of each anchor (same label, or the other views of its sample), self excluded.
+        let keys = (0..<nc).map { labels?[$0 % bsz] ?? $0 % bsz }
+        var members = [Int: [Int]]()
+        for c in 0..<nc { members[keys[c], default: []].append(c) }
+        let count = (0..<nc).map { Double(members[keys[$0]]!.count - 1) }
+        let den = count.map { $0 < 1e-6 ? 1 : $0 }
+        var loss = 0.0
+        var h = dots
+        // |dot| ≤ the largest squared norm.
+        var bound: Scalar = 0
+        for r in 0..<nc { bound = Swift.max(bound, dots[r, r]) }
+        for a in 0..<nc {
+            var positive = 0.0
+            for c in members[keys[a]]! where c != a { positive += dots[a, c].doubleValue }
+            loss -= scale * positive / t / den[a]
+        }
+        let factor = scale / Double(nc)
+        let lse = h.symmetrizeSoftmaxRows(
+            scale: Scalar(1 / t), bound: bound, probabilityScale: Scalar(factor), rowWeights: (0..<nc).map { Scalar(count[$0] / den[$0]) }
+        ) { a in (a, -1) }
+        for a in 0..<nc {
+            loss += scale * count[a] / den[a] * lse[a]
+            for c in members[keys[a]]! where c != a { h[a, c] -= Scalar(factor * (1 / den[a] + 1 / den[c])) }
+        }
+        loss /= Double(nc)
+        return (loss, try Matrix.product(h, contrast, scale: Scalar(1 / t)))
     }
 }
 
