@@ -79,9 +79,9 @@ double CVectorMath_scaledSoftmaxRow(int level, const float *x, float *p, ptrdiff
 
 void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n) { DISPATCH(addWidenedKernel, x, acc, n) }
 
-double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0,
-                             ptrdiff_t e1) {
-    DISPATCH(expSumKernel, x, y, n, scale, shift, e0, e1)
+double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, float floor,
+                             ptrdiff_t e0, ptrdiff_t e1) {
+    DISPATCH(expSumKernel, x, y, n, scale, shift, floor, e0, e1)
 }
 
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors) {

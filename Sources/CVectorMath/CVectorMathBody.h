@@ -121,16 +121,19 @@ ATTR void NAME(log1pKernel)(const float *x, float *y, ptrdiff_t n) {
     if (j < n) NAME(storePartial)(y + j, n - j, NAME(log1p)(NAME(loadPartial)(x + j, n - j, 0.0f)));
 }
 
-/// y[j] = exp(scale·x[j] − shift) with 0 at the left-out columns e0, e1 (−1 for none); returns
-/// the sum of y, in float lanes per 256 entries and in double across them.
-INLINE double NAME(expSum)(const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0, ptrdiff_t e1) {
+/// y[j] = exp(scale·max(x[j], floor) − shift) with 0 at the left-out columns e0, e1 (−1 for
+/// none); returns the sum of y, in float lanes per 256 entries and in double across them.
+INLINE double NAME(expSum)(const float *x, float *y, ptrdiff_t n, float scale, float shift, float floor, ptrdiff_t e0,
+                           ptrdiff_t e1) {
+    const vf lower = NAME(splat)(floor);
     const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     const float f0 = (float)e0, f1 = (float)e1;
     double sum = 0;
     vf partial = {0};
     for (ptrdiff_t j = 0; j < n; j += 16) {
         const ptrdiff_t count = n - j < 16 ? n - j : 16;
-        const vf v = count == 16 ? NAME(load)(x + j) : NAME(loadPartial)(x + j, count, 0.0f);
+        vf v = count == 16 ? NAME(load)(x + j) : NAME(loadPartial)(x + j, count, 0.0f);
+        v = NAME(select)(v < floor, lower, v);
         const vf index = lane + (float)j;
         vf e = NAME(exp)(v * scale - shift);
         e = NAME(select)((index == f0) | (index == f1) | (index >= (float)n), NAME(splat)(0.0f), e);
@@ -144,8 +147,9 @@ INLINE double NAME(expSum)(const float *x, float *y, ptrdiff_t n, float scale, f
     return sum;
 }
 
-ATTR double NAME(expSumKernel)(const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0, ptrdiff_t e1) {
-    return NAME(expSum)(x, y, n, scale, shift, e0, e1);
+ATTR double NAME(expSumKernel)(const float *x, float *y, ptrdiff_t n, float scale, float shift, float floor, ptrdiff_t e0,
+                               ptrdiff_t e1) {
+    return NAME(expSum)(x, y, n, scale, shift, floor, e0, e1);
 }
 
 ATTR double NAME(scaledSoftmaxRowKernel)(const float *x, float *p, ptrdiff_t n, float scale, float probabilityScale,
@@ -168,7 +172,7 @@ ATTR double NAME(scaledSoftmaxRowKernel)(const float *x, float *p, ptrdiff_t n, 
         return 0;
     }
     const float shift = largest * scale;
-    const double sum = NAME(expSum)(x, p, n, scale, shift, e0, e1);
+    const double sum = NAME(expSum)(x, p, n, scale, shift, -__builtin_inff(), e0, e1);
     const float factor = probabilityScale / (float)sum;
     ptrdiff_t j = 0;
     for (; j + 16 <= n; j += 16) NAME(store)(p + j, NAME(load)(p + j) * factor);

@@ -96,12 +96,19 @@ public struct QAReLoss: Sendable {
             // Cosines and their backward in the input's precision (float32 GEMMs for Float input).
             let (cosine, unit, norms) = try input.cosineSimilarities()
             // The terms read the cosines in their precision (clamped on the fly for the QARe
-            // combinations) and return ∂(weight·term)/∂C, 0 where the clamp is active.
+            // combinations) and return the weighted gradient, 0 where the clamp is active:
+            // SimCLR's symmetrised (G + Gᵀ), SparseCLR's as is (G, per-row supports).
             let weight = usesQARe ? alpha : 1
-            let (value, similarityGradient) = method == .simclr || method == .simclrQARe
-                ? Self.logMeanSimCLR(cosine, clamped: clamped, weight: weight) : Self.sparseCLR(cosine, clamped: clamped, weight: weight)
-            loss += weight * value
-            let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
+            let dx: Matrix<Scalar>
+            if method == .simclr || method == .simclrQARe {
+                let (value, symmetrized) = Self.logMeanSimCLR(cosine, clamped: clamped, weight: weight)
+                loss += weight * value
+                dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: symmetrized, unit: unit, norms: norms)
+            } else {
+                let (value, similarityGradient) = Self.sparseCLR(cosine, clamped: clamped, weight: weight)
+                loss += weight * value
+                dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
+            }
             for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i].doubleValue }
         }
         if usesQARe {
@@ -132,10 +139,11 @@ public struct QAReLoss: Sendable {
                 let other = spectra[1 - view]
                 var scaled = vectors[view]
                 for k in 0..<n { for j in 0..<n { scaled[k, j] *= other[k] } }
-                var g = try Matrix.product(vectors[view], scaled, transposingLeft: true, scale: Scalar(scale * weight))
+                // G is symmetric: G + Gᵀ = 2G.
+                var h = try Matrix.product(vectors[view], scaled, transposingLeft: true, scale: Scalar(2 * scale * weight))
                 let (cosine, unit, norms) = cosines[view]
-                for i in g.elements.indices where cosine.elements[i] < floor { g.elements[i] = 0 }
-                let dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
+                for i in h.elements.indices where cosine.elements[i] < floor { h.elements[i] = 0 }
+                let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: unit, norms: norms)
                 for i in 0..<n { for k in 0..<d { gradient[2 * i + view, k] += dx[i, k].doubleValue } }
             }
         }
@@ -165,74 +173,74 @@ public struct QAReLoss: Sendable {
         return try results.map { try $0!.get() }
     }
 
-    /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and ∂/∂C.
+    /// The codebase's SimCLR "LAP" term on a `[2N, 2N]` cosine matrix and `G + Gᵀ` of its
+    /// G = ∂/∂C.
     ///
     /// `E = exp(C/t)` (C clamped below at 1e-8 when `clamped`); per column r: `a_r = E[r⊕1, r]`,
-    /// `d_r = Σ_k E[k, r] − c₀`; loss `−log mean_r(a_r/d_r)`, in nats. E is computed in the
-    /// input's precision (`VectorMath` kernels for Float), the column sums and the mean in
-    /// Double; every pass walks rows, chunks of rows over the cores.
+    /// `d_r = Σ_k E[k, r] − c₀`; loss `−log mean_r(a_r/d_r)`, in nats. E is symmetric (C is, up
+    /// to rounding), so its column sums are its row sums, taken while it is written, and with
+    /// `G_kr = E_kr·(u_r + [k = r⊕1]·v_r)` the symmetrised gradient is
+    /// `E_kr·(u_k + u_r)` plus `(v_r + v_{r⊕1})·a_r` at the partner entries, formed in place
+    /// without a transpose. E in the input's precision (`VectorMath` kernels for Float), sums
+    /// and the mean in Double; rows over the processors.
     ///
-    /// - Returns: The term and `weight·∂term/∂C` (`[2N, 2N]`, 0 where the clamp is active).
+    /// - Returns: The term and `weight·(G + Gᵀ)` (`[2N, 2N]`, 0 where the clamp is active).
     static func logMeanSimCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
         let m = cosine.rows, t = simclrTemperature
-        let floor = Scalar(similarityFloor), inverseT = Scalar(1 / t)
+        let floor = clamped ? Scalar(similarityFloor) : -.infinity, inverseT = Scalar(1 / t)
+        var sums = [Double](repeating: 0, count: m)
         var e = Matrix<Scalar>(rows: m, columns: m) { out in
             cosine.elements.withUnsafeBufferPointer { raw in
-                nonisolated(unsafe) let (o, c) = (out, raw)
-                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                    var i = rows.lowerBound * m
-                    let end = rows.upperBound * m
-                    if Scalar.self == Float.self {
-                        VectorMath.exponential(
-                            UnsafeRawPointer(c.baseAddress! + i).assumingMemoryBound(to: Float.self),
-                            into: UnsafeMutableRawPointer(o.baseAddress! + i).assumingMemoryBound(to: Float.self), count: end - i,
-                            scale: inverseT as! Float, floor: clamped ? floor as! Float : -.infinity)
-                        i = end
-                    }
-                    while i < end {
-                        o[i] = Scalar.exp((clamped ? Swift.max(c[i], floor) : c[i]) * inverseT)
-                        i += 1
+                sums.withUnsafeMutableBufferPointer { sBuffer in
+                    nonisolated(unsafe) let (o, c, s) = (out, raw, sBuffer)
+                    RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                        for r in rows {
+                            if Scalar.self == Float.self {
+                                s[r] = VectorMath.exponentialSum(
+                                    UnsafeRawPointer(c.baseAddress! + r * m).assumingMemoryBound(to: Float.self),
+                                    into: UnsafeMutableRawPointer(o.baseAddress! + r * m).assumingMemoryBound(to: Float.self), count: m,
+                                    scale: inverseT as! Float, shift: 0, floor: floor as! Float, excluding: -1, -1)
+                                continue
+                            }
+                            var sum = 0.0
+                            for j in 0..<m {
+                                let value = Scalar.exp(Swift.max(c[r * m + j], floor) * inverseT)
+                                o[r * m + j] = value
+                                sum += value.doubleValue
+                            }
+                            s[r] = sum
+                        }
                     }
                 }
             }
         }
-        // Column sums in Double: each chunk of rows adds into its own partial row.
-        let chunks = RowParallelism.chunkCount(rows: m, work: m * m)
-        var partial = [Double](repeating: 0, count: chunks * m)
-        e.elements.withUnsafeBufferPointer { eBuffer in
-            partial.withUnsafeMutableBufferPointer { pBuffer in
-                nonisolated(unsafe) let (ep, pp) = (eBuffer, pBuffer)
-                RowParallelism.forEachChunk(rows: m, work: m * m) { chunk, rows in
-                    let base = chunk * m
-                    if Scalar.self == Float.self {
-                        let floats = UnsafeRawPointer(ep.baseAddress!).assumingMemoryBound(to: Float.self)
-                        for k in rows { VectorMath.addWidened(floats + k * m, into: pp.baseAddress! + base, count: m) }
-                        return
-                    }
-                    for k in rows { for r in 0..<m { pp[base + r] += ep[k * m + r].doubleValue } }
-                }
-            }
-        }
-        var a = [Double](repeating: 0, count: m), den = [Double](repeating: -selfTerm, count: m)
-        for chunk in 0..<chunks { for r in 0..<m { den[r] += partial[chunk * m + r] } }
-        for r in 0..<m { a[r] = e[r ^ 1, r].doubleValue }
+        let a = (0..<m).map { e[$0 ^ 1, $0].doubleValue }, den = sums.map { $0 - selfTerm }
         let ratios = (0..<m).map { a[$0] / den[$0] }
         let mean = ratios.reduce(0, +) / Double(m)
         let dr = -1 / (Double(m) * mean)
-        // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); then
-        // ∂/∂C = ∂/∂E · E / t (times the weight), written in place over E.
-        let column = (0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) }
-        let positive = (0..<m).map { Scalar(weight * dr / den[$0] / t) }
+        // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); times
+        // E/t for ∂/∂C, and the weight.
+        let u = (0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) }
+        let v = (0..<m).map { weight * dr / den[$0] / t }
         e.elements.withUnsafeMutableBufferPointer { eBuffer in
             cosine.elements.withUnsafeBufferPointer { raw in
-                nonisolated(unsafe) let (ep, c) = (eBuffer, raw)
-                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                    for k in rows {
-                        let r = k ^ 1, row = k * m
-                        let positiveExp = ep[row + r]
-                        for j in 0..<m { ep[row + j] *= column[j] }
-                        ep[row + r] += positive[r] * positiveExp
-                        if clamped { for j in 0..<m where c[row + j] < floor { ep[row + j] = 0 } }
+                u.withUnsafeBufferPointer { uBuffer in
+                    nonisolated(unsafe) let (ep, c, up) = (eBuffer, raw, uBuffer)
+                    RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                        for k in rows {
+                            let row = k * m
+                            if Scalar.self == Float.self {
+                                VectorMath.scaleByRowPlusColumn(
+                                    UnsafeMutableRawPointer(ep.baseAddress! + row).assumingMemoryBound(to: Float.self), count: m,
+                                    rowFactor: up[k] as! Float, columnFactors: UnsafeRawPointer(up.baseAddress!).assumingMemoryBound(to: Float.self))
+                            } else {
+                                for j in 0..<m { ep[row + j] *= up[k] + up[j] }
+                            }
+                            // Row k holds the partner entry of column r = k⊕1 (a_r = E[k, r]).
+                            let r = k ^ 1
+                            ep[row + r] += Scalar((v[r] + v[k]) * a[r])
+                            if clamped { for j in 0..<m where c[row + j] < floor { ep[row + j] = 0 } }
+                        }
                     }
                 }
             }

@@ -173,12 +173,12 @@ extension Double {
             let x = (0..<n).map { _ in Float(rng.nextGaussian()) }
             let (e0, e1) = (n / 3, n > 1 ? n - 1 : -1)
             var y = [Float](repeating: 9, count: n)
-            let sum = VectorMath.exponentialSum(x, into: &y, count: n, scale: 3, shift: 2, excluding: e0, e1, kernels: kernels)
+            let sum = VectorMath.exponentialSum(x, into: &y, count: n, scale: 3, shift: 2, floor: -0.5, excluding: e0, e1, kernels: kernels)
             var expectedSum = 0.0
             for j in 0..<n {
-                // Against e^(3x − 2) in Double: 2 ulp for exp plus the Float rounding of the
-                // argument (relative |argument|·2⁻²³ at most, with or without FMA).
-                let argument = 3 * Double(x[j]) - 2
+                // Against e^(3·max(x, −0.5) − 2) in Double: 2 ulp for exp plus the Float
+                // rounding of the argument (relative |argument|·2⁻²³ at most, with or without FMA).
+                let argument = 3 * Double(max(x[j], -0.5)) - 2
                 let expected = j == e0 || j == e1 ? 0 : Double.exp(argument)
                 expectedSum += expected
                 #expect(abs(Double(y[j]) - expected) <= (2.4e-7 + abs(argument) * 1.2e-7) * expected, "exponentialSum n \(n) column \(j)")

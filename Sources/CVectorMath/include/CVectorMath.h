@@ -38,10 +38,10 @@ void CVectorMath_log1p(int level, const float *x, float *y, ptrdiff_t n);
 double CVectorMath_scaledSoftmaxRow(int level, const float *x, float *p, ptrdiff_t n, float scale, float probabilityScale,
                                     ptrdiff_t e0, ptrdiff_t e1, float *shift);
 
-/// y[j] = exp(scale·x[j] − shift), 0 at the left-out columns e0, e1 (−1 for none); returns
-/// Σ y (float lanes per 256 entries, double across). x and y may be the same array.
-double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, ptrdiff_t e0,
-                             ptrdiff_t e1);
+/// y[j] = exp(scale·max(x[j], floor) − shift), 0 at the left-out columns e0, e1 (−1 for none);
+/// returns Σ y (float lanes per 256 entries, double across). x and y may be the same array.
+double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, float floor,
+                             ptrdiff_t e0, ptrdiff_t e1);
 
 /// x[j] *= rowFactor + columnFactors[j] for j < n.
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors);

@@ -52,22 +52,24 @@ public enum VectorMath {
         CVectorMath_log1p(kernels.rawValue, x, y, n)
     }
 
-    /// `y[j] = exp(scale·x[j] − shift)` with 0 at the left-out columns; x and y may be the same.
+    /// `y[j] = exp(scale·max(x[j], floor) − shift)` with 0 at the left-out columns; x and y may
+    /// be the same.
     ///
     /// - Parameters:
     ///   - x: n arguments.
     ///   - y: Receives n values.
-    ///   - scale: Multiplies x.
+    ///   - scale: Multiplies the (clamped) x.
     ///   - shift: Subtracted after scaling.
+    ///   - floor: Lower clamp of x, default −∞ (none).
     ///   - e0: A left-out column or −1.
     ///   - e1: A left-out column or −1.
     ///   - kernels: The set to run (default `best`).
     /// - Returns: Σ y, in Float lanes per 256 entries and in Double across them.
     public static func exponentialSum(
-        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, scale: Float, shift: Float,
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, scale: Float, shift: Float, floor: Float = -.infinity,
         excluding e0: Int, _ e1: Int, kernels: KernelSet = best
     ) -> Double {
-        CVectorMath_expSumRow(kernels.rawValue, x, y, n, scale, shift, e0, e1)
+        CVectorMath_expSumRow(kernels.rawValue, x, y, n, scale, shift, floor, e0, e1)
     }
 
     /// `x[j] *= rowFactor + columnFactors[j]` for j < n.
