@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
         .target(
             name: "Losses",
-            dependencies: ["Numerics", "ScalarLogging"]),
+            dependencies: ["Numerics", "ScalarLogging", "CVectorMath"]),
         .target(name: "Probe", dependencies: ["Numerics", "TensorBoard"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
         .target(

@@ -87,3 +87,23 @@ double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, f
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors) {
     DISPATCH(scaleByRowPlusColumnKernel, x, n, rowFactor, columnFactors)
 }
+
+double CVectorMath_sigmoidPairRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale,
+                                  float bias, float gamma, float gradientScale, float shift, double *columnExpSums,
+                                  double *rowExpSum, double *gradientSums) {
+    DISPATCH(sigmoidPairRowKernel, c, g, n, diagonal, scale, bias, gamma, gradientScale, shift, columnExpSums, rowExpSum,
+             gradientSums)
+}
+
+double CVectorMath_sigmoidKLRow(int level, const float *c, const float *ct, ptrdiff_t n, float scale, float bias,
+                                float shift, float inverseColumnSum, float columnLSE, float rowLSE) {
+    DISPATCH(sigmoidKLRowKernel, c, ct, n, scale, bias, shift, inverseColumnSum, columnLSE, rowLSE)
+}
+
+void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, float scale,
+                                      float bias, float shift, float factor, float inverseRowSum,
+                                      float inverseColumnSum, const float *inverseColumnSums, const float *columnLSE,
+                                      const float *rowLSE, const float *kl, double *gradientSums) {
+    DISPATCH(sigmoidKLGradientRowKernel, c, ct, g, n, scale, bias, shift, factor, inverseRowSum, inverseColumnSum,
+             inverseColumnSums, columnLSE, rowLSE, kl, gradientSums)
+}

@@ -200,4 +200,122 @@ ATTR void NAME(addWidenedKernel)(const float *x, double *acc, ptrdiff_t n) {
     for (; j < n; j++) acc[j] += x[j];
 }
 
+/// Lanes j..j+15 of a row: whether each is < n (as a mask).
+INLINE vi NAME(inside)(ptrdiff_t j, ptrdiff_t n) {
+    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return lane + (float)j < (float)n;
+}
+
+ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale, float bias,
+                                      float gamma, float gradientScale, float shift, double *columnExpSums,
+                                      double *rowExpSum, double *gradientSums) {
+    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    const vf zero = NAME(splat)(0.0f), one = NAME(splat)(1.0f);
+    vf part = zero, rowSum = zero, gSum = zero, gcSum = zero;
+    double partTotal = 0, rowTotal = 0, gTotal = 0, gcTotal = 0;
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t count = n - j < 16 ? n - j : 16;
+        const vi inside = NAME(inside)(j, n);
+        const vf cosine = count == 16 ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f);
+        const vf l = cosine * scale + bias;
+        const vf sign = NAME(select)(lane + (float)j == (float)diagonal, one, NAME(splat)(-1.0f));
+        const vf z = sign * l;
+        const vi nonNegative = z >= 0.0f;
+        const vf e = NAME(exp)(NAME(select)(nonNegative, -z, z));  // exp(−|z|)
+        const vf softplus = NAME(log1p)(e);
+        const vf logP = NAME(select)(nonNegative, -softplus, z - softplus);
+        const vf inverse = one / (one + e);
+        const vf p = NAME(select)(nonNegative, inverse, e * inverse);
+        const vf q = NAME(select)(nonNegative, e * inverse, inverse);
+        vf penalty;
+        if (gamma == 0.0f) penalty = one;
+        else if (gamma == 1.0f) penalty = q;
+        else penalty = NAME(exp)(gamma * (logP - z));
+        const vf gradient = NAME(select)(inside, sign * (gamma * p * penalty * logP - penalty * q) * gradientScale, zero);
+        part -= NAME(select)(inside, penalty * logP, zero);
+        gSum += gradient;
+        gcSum += gradient * cosine;
+        const vf rowExp = NAME(select)(inside, NAME(exp)(l - shift), zero);
+        rowSum += rowExp;
+        if (count == 16) NAME(store)(g + j, gradient); else NAME(storePartial)(g + j, count, gradient);
+        if (count == 16) {
+            vd8 low, high;
+            __builtin_memcpy(&low, columnExpSums + j, sizeof low);
+            __builtin_memcpy(&high, columnExpSums + j + 8, sizeof high);
+            low += __builtin_convertvector(__builtin_shufflevector(rowExp, rowExp, 0, 1, 2, 3, 4, 5, 6, 7), vd8);
+            high += __builtin_convertvector(__builtin_shufflevector(rowExp, rowExp, 8, 9, 10, 11, 12, 13, 14, 15), vd8);
+            __builtin_memcpy(columnExpSums + j, &low, sizeof low);
+            __builtin_memcpy(columnExpSums + j + 8, &high, sizeof high);
+        } else {
+            float lanes[16];
+            NAME(store)(lanes, rowExp);
+            for (ptrdiff_t k = 0; k < count; k++) columnExpSums[j + k] += lanes[k];
+        }
+        if ((j & 255) == 240 || j + 16 >= n) {
+            partTotal += NAME(horizontalSum)(part);
+            rowTotal += NAME(horizontalSum)(rowSum);
+            gTotal += NAME(horizontalSum)(gSum);
+            gcTotal += NAME(horizontalSum)(gcSum);
+            part = rowSum = gSum = gcSum = zero;
+        }
+    }
+    *rowExpSum = rowTotal;
+    gradientSums[0] += gTotal;
+    gradientSums[1] += gcTotal;
+    return partTotal;
+}
+
+ATTR double NAME(sigmoidKLRowKernel)(const float *c, const float *ct, ptrdiff_t n, float scale, float bias, float shift,
+                                    float inverseColumnSum, float columnLSE, float rowLSE) {
+    const vf zero = NAME(splat)(0.0f);
+    vf sum = zero;
+    double total = 0;
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t count = n - j < 16 ? n - j : 16;
+        const vf l = (count == 16 ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f)) * scale + bias;
+        const vf lt = (count == 16 ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f)) * scale + bias;
+        const vf q = NAME(exp)(lt - shift) * inverseColumnSum;
+        sum += NAME(select)(NAME(inside)(j, n), q * ((lt - columnLSE) - (l - rowLSE)), zero);
+        if ((j & 255) == 240 || j + 16 >= n) {
+            total += NAME(horizontalSum)(sum);
+            sum = zero;
+        }
+    }
+    return total;
+}
+
+ATTR void NAME(sigmoidKLGradientRowKernel)(const float *c, const float *ct, float *g, ptrdiff_t n, float scale, float bias,
+                                          float shift, float factor, float inverseRowSum, float inverseColumnSum,
+                                          const float *inverseColumnSums, const float *columnLSE, const float *rowLSE,
+                                          const float *kl, double *gradientSums) {
+    const vf zero = NAME(splat)(0.0f);
+    vf gSum = zero, gcSum = zero;
+    double gTotal = 0, gcTotal = 0;
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const ptrdiff_t count = n - j < 16 ? n - j : 16;
+        const int whole = count == 16;
+        const vf cosine = whole ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f);
+        const vf l = cosine * scale + bias;
+        const vf lt = (whole ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f)) * scale + bias;
+        const vf el = NAME(exp)(l - shift), elt = NAME(exp)(lt - shift);
+        const vf qji = el * (whole ? NAME(load)(inverseColumnSums + j) : NAME(loadPartial)(inverseColumnSums + j, count, 0.0f));
+        const vf columnShift = whole ? NAME(load)(columnLSE + j) : NAME(loadPartial)(columnLSE + j, count, 0.0f);
+        const vf rowShift = whole ? NAME(load)(rowLSE + j) : NAME(loadPartial)(rowLSE + j, count, 0.0f);
+        const vf klColumn = whole ? NAME(load)(kl + j) : NAME(loadPartial)(kl + j, count, 0.0f);
+        const vf mji = qji * ((l - columnShift) - (lt - rowShift) - klColumn);
+        const vf added = NAME(select)(NAME(inside)(j, n), factor * (mji + el * inverseRowSum - elt * inverseColumnSum), zero);
+        gSum += added;
+        gcSum += added * cosine;
+        const vf updated = (whole ? NAME(load)(g + j) : NAME(loadPartial)(g + j, count, 0.0f)) + added;
+        if (whole) NAME(store)(g + j, updated); else NAME(storePartial)(g + j, count, updated);
+        if ((j & 255) == 240 || j + 16 >= n) {
+            gTotal += NAME(horizontalSum)(gSum);
+            gcTotal += NAME(horizontalSum)(gcSum);
+            gSum = gcSum = zero;
+        }
+    }
+    gradientSums[0] += gTotal;
+    gradientSums[1] += gcTotal;
+}
+
 #undef INLINE

@@ -141,19 +141,30 @@ public struct SigmoidContrastiveLoss: Sendable {
         let weight = 1 / Double(pairs.count)
         for (t, o) in pairs {
             let x = unitOnline[o].normalized, y = unitTarget[t].normalized
-            let cosine = try Matrix.product(x, y, transposingRight: true).converted(to: Double.self)
-            let (sigmoidPart, klSum, g) = Self.pairTerms(cosine: cosine, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
-            let kl = klSum / Double(n)
-            total += weight * (sigmoidPart + alpha * kl)
-            invariance += weight * kl
-            var gCos = 0.0, gSum = 0.0
-            for i in g.elements.indices {
-                gSum += g.elements[i]
-                gCos += g.elements[i] * cosine.elements[i]
+            let cosine = try Matrix.product(x, y, transposingRight: true)
+            let terms: PairTerms<Scalar>
+            if Scalar.self == Float.self && 2 * scale <= 80 {
+                // Float: the VectorMath kernels (one shared exponential shift needs 2s ≤ 80).
+                let transposed = try Matrix.product(y, x, transposingRight: true)
+                terms = Self.floatPairTerms(
+                    cosine: cosine as! Matrix<Float>, transposed: transposed as! Matrix<Float>, scale: scale, bias: bias, gamma: gamma, alpha: alpha
+                ) as! PairTerms<Scalar>
+            } else {
+                let wide = cosine.converted(to: Double.self)
+                let (sigmoidPart, klSum, g) = Self.pairTerms(cosine: wide, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
+                var gCos = 0.0, gSum = 0.0
+                for i in g.elements.indices {
+                    gSum += g.elements[i]
+                    gCos += g.elements[i] * wide.elements[i]
+                }
+                terms = PairTerms(sigmoidPart: sigmoidPart, klSum: klSum, gradient: g.converted(to: Scalar.self), gradientSum: gSum, gradientDotCosine: gCos)
             }
-            dBias += weight * gSum
-            if scaleHasGradient { dTau += weight * scale * gCos }
-            let gradient = g.converted(to: Scalar.self)
+            let kl = terms.klSum / Double(n)
+            total += weight * (terms.sigmoidPart + alpha * kl)
+            invariance += weight * kl
+            dBias += weight * terms.gradientSum
+            if scaleHasGradient { dTau += weight * scale * terms.gradientDotCosine }
+            let gradient = terms.gradient
             let dx = try Matrix.product(gradient, y, scale: Scalar(scale * weight))
             let dy = try Matrix.product(gradient, x, transposingLeft: true, scale: Scalar(scale * weight))
             for i in dx.elements.indices { dOnline[o].elements[i] += dx.elements[i] }
@@ -175,10 +186,22 @@ public struct SigmoidContrastiveLoss: Sendable {
             logScaleGradient: dTau, biasGradient: dBias)
     }
 
+    /// One (online, target) pair's terms: the sigmoid part (mean over rows, nats), the KL
+    /// invariance summed over rows (nats; the caller divides by n), G = ∂(sigmoid + α·KL/n)/∂L
+    /// for the logits L = s·C + b, and the sums Σ G and Σ G⊙C (for ∂/∂b and ∂/∂τ).
+    struct PairTerms<Scalar: BLASScalar> {
+        var sigmoidPart: Double
+        var klSum: Double
+        var gradient: Matrix<Scalar>
+        var gradientSum: Double
+        var gradientDotCosine: Double
+    }
+
     /// One (online, target) pair's terms from its cosine matrix C (`[n, n]`, rows online):
     /// the sigmoid part (mean over rows, nats), the KL invariance summed over rows (nats; the
     /// caller divides by n), and ∂(sigmoid + α·KL/n)/∂L for the logits L = s·C + b.
-    /// Non-generic so that every loop here is compiled for Double.
+    /// Non-generic so that every loop here is compiled for Double. Used for Double input, and
+    /// for Float input with a logit scale above 40 (`floatPairTerms` needs 2s ≤ 80).
     private static func pairTerms(cosine: Matrix<Double>, scale: Double, bias: Double, gamma: Double, alpha: Double) -> (
         sigmoidPart: Double, klSum: Double, gradient: Matrix<Double>
     ) {

@@ -138,3 +138,27 @@ extension SigmoidContrastiveTests {
         for (step, value) in table { #expect(abs(schedule.value(at: step) - value) < 1e-10, "step \(step): \(schedule.value(at: step))") }
     }
 }
+
+extension SigmoidContrastiveTests {
+    /// Float input (the `CVectorMath` kernels for 2s ≤ 80, the Double passes above) agrees with
+    /// Double input to float32 accuracy: loss, KL, every gradient, ∂/∂τ and ∂/∂b, for each
+    /// penalty form (γ = 0, 1, other), with and without the KL gradient, on a size with a vector
+    /// tail and on the multi-view loop.
+    @Test(arguments: [(0.0, 1.0, 5.0), (1.0, 0.0, 5.0), (0.5, 1.0, 5.0), (2.0, 0.5, 30.0), (1.0, 1.0, 60.0)])
+    func floatPathMatchesDouble(gamma: Double, alpha: Double, scale: Double) throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 31)
+        let n = 37, d = 6
+        let views = (0..<3).map { _ in Matrix<Double>(rows: n, columns: d, elements: (0..<(n * d)).map { _ in rng.nextGaussian() }) }
+        let loss = try SigmoidContrastiveLoss(logScale: Double.log(scale), bias: -4, maxScale: 100, alpha: alpha)
+        let double = try loss.forward(online: views, target: Array(views[0..<2]), gamma: gamma)
+        let float = try loss.forward(online: views.map { $0.converted(to: Float.self) }, target: views[0..<2].map { $0.converted(to: Float.self) }, gamma: gamma)
+        #expect(isApproximatelyEqual(float.loss, double.loss, absoluteTolerance: 1e-6, relativeTolerance: 1e-5))
+        #expect(isApproximatelyEqual(float.invariance, double.invariance, absoluteTolerance: 1e-6, relativeTolerance: 1e-4))
+        #expect(isApproximatelyEqual(float.logScaleGradient, double.logScaleGradient, absoluteTolerance: 1e-5, relativeTolerance: 1e-4))
+        #expect(isApproximatelyEqual(float.biasGradient, double.biasGradient, absoluteTolerance: 1e-5, relativeTolerance: 1e-4))
+        for (f, e) in zip(float.onlineGradients + float.targetGradients, double.onlineGradients + double.targetGradients) {
+            let largest = e.elements.map(abs).max() ?? 0
+            #expect(firstMismatch(f.elements.map(Double.init), e.elements, absoluteTolerance: 1e-4 * largest, relativeTolerance: 1e-3) == nil)
+        }
+    }
+}

@@ -49,4 +49,29 @@ void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float ro
 /// acc[j] += (double)x[j] for j < n.
 void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n);
 
+/// Row i of the sigmoid contrastive loss's first pass (Float path of
+/// `SigmoidContrastiveLoss`): with logits l = scale·c[j] + bias, sign +1 at j = diagonal and
+/// −1 elsewhere, z = sign·l, p = σ(z) and penalty w = (1 − p)^γ: writes
+/// g[j] = sign·(γ·p·w·log p − w·(1 − p))·gradientScale, adds exp(l − shift) to
+/// columnExpSums[j] (double), stores Σ_j exp(l − shift) in *rowExpSum, adds Σ g and Σ g·c to
+/// gradientSums[0] and [1], and returns −Σ_j w·log p (the row's sigmoid part, nats).
+double CVectorMath_sigmoidPairRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale,
+                                  float bias, float gamma, float gradientScale, float shift, double *columnExpSums,
+                                  double *rowExpSum, double *gradientSums);
+
+/// kl_i = Σ_j Q_ij (log Q_ij − log R_ij) for row i, from row i of the cosines c and of their
+/// transpose ct (l = scale·c + bias, lᵀ likewise): Q_ij = exp(lᵀ_j − shift)·inverseColumnSum
+/// with log Q_ij = lᵀ_j − columnLSE, log R_ij = l_j − rowLSE (the row's own log-sum-exps).
+double CVectorMath_sigmoidKLRow(int level, const float *c, const float *ct, ptrdiff_t n, float scale, float bias,
+                                float shift, float inverseColumnSum, float columnLSE, float rowLSE);
+
+/// Adds factor·(M_ji + R_ij − Q_ij) to g[j] for row i (∂KL/∂L), with E = exp(l − shift):
+/// Q_ji = E_ij·inverseColumnSums[j], M_ji = Q_ji·((l_j − columnLSE[j]) − (lᵀ_j − rowLSE[j]) −
+/// kl[j]), R_ij = E_ij·inverseRowSum, Q_ij = exp(lᵀ_j − shift)·inverseColumnSum; adds the sums
+/// of the added values and of added·c to gradientSums[0] and [1].
+void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, float scale,
+                                      float bias, float shift, float factor, float inverseRowSum,
+                                      float inverseColumnSum, const float *inverseColumnSums, const float *columnLSE,
+                                      const float *rowLSE, const float *kl, double *gradientSums);
+
 #endif
