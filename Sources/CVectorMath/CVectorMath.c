@@ -107,3 +107,13 @@ void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct
     DISPATCH(sigmoidKLGradientRowKernel, c, ct, g, n, scale, bias, shift, factor, inverseRowSum, inverseColumnSum,
              inverseColumnSums, columnLSE, rowLSE, kl, gradientSums)
 }
+
+void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon,
+                               float *norms) {
+    DISPATCH(normalizeRowsKernel, x, y, rows, d, epsilon, norms)
+}
+
+void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrdiff_t rows, ptrdiff_t d,
+                                       const float *norms, float epsilon) {
+    DISPATCH(normalizeRowsBackwardKernel, g, y, rows, d, norms, epsilon)
+}

@@ -318,4 +318,53 @@ ATTR void NAME(sigmoidKLGradientRowKernel)(const float *c, const float *ct, floa
     gradientSums[1] += gcTotal;
 }
 
+ATTR void NAME(normalizeRowsKernel)(const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon, float *norms) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        const float *row = x + i * d;
+        float *out = y + i * d;
+        vf squares = NAME(splat)(0.0f);
+        ptrdiff_t k = 0;
+        for (; k + 16 <= d; k += 16) {
+            const vf v = NAME(load)(row + k);
+            squares += v * v;
+        }
+        if (k < d) {
+            const vf v = NAME(loadPartial)(row + k, d - k, 0.0f);
+            squares += v * v;
+        }
+        float lanes[16], sum = 0;
+        NAME(store)(lanes, squares);
+        for (int t = 0; t < 16; t++) sum += lanes[t];
+        const float norm = __builtin_sqrtf(sum);
+        norms[i] = norm;
+        const float divisor = norm > epsilon ? norm : epsilon;
+        for (k = 0; k + 16 <= d; k += 16) NAME(store)(out + k, NAME(load)(row + k) / divisor);
+        for (; k < d; k++) out[k] = row[k] / divisor;
+    }
+}
+
+ATTR void NAME(normalizeRowsBackwardKernel)(float *g, const float *y, ptrdiff_t rows, ptrdiff_t d, const float *norms,
+                                           float epsilon) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        float *gradient = g + i * d;
+        const float *unit = y + i * d;
+        if (!(norms[i] > epsilon)) {
+            const float inverse = 1 / epsilon;
+            for (ptrdiff_t k = 0; k < d; k++) gradient[k] *= inverse;
+            continue;
+        }
+        vf dots = NAME(splat)(0.0f);
+        ptrdiff_t k = 0;
+        for (; k + 16 <= d; k += 16) dots += NAME(load)(gradient + k) * NAME(load)(unit + k);
+        if (k < d) dots += NAME(loadPartial)(gradient + k, d - k, 0.0f) * NAME(loadPartial)(unit + k, d - k, 0.0f);
+        float lanes[16], dot = 0;
+        NAME(store)(lanes, dots);
+        for (int t = 0; t < 16; t++) dot += lanes[t];
+        const float inverse = 1 / norms[i];
+        for (k = 0; k + 16 <= d; k += 16)
+            NAME(store)(gradient + k, (NAME(load)(gradient + k) - dot * NAME(load)(unit + k)) * inverse);
+        for (; k < d; k++) gradient[k] = (gradient[k] - dot * unit[k]) * inverse;
+    }
+}
+
 #undef INLINE

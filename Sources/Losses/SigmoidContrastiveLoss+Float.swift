@@ -3,51 +3,91 @@ import Numerics
 
 extension SigmoidContrastiveLoss {
     /// `pairTerms` for Float input, in three row passes of the `CVectorMath` sigmoid kernels
-    /// (16 lanes, run-time instruction set, rows over the processors; sums in Double).
+    /// (16 lanes, run-time instruction set, rows over the processors; sums in Double), followed
+    /// by the gradient products.
     ///
     /// With L = s·C + b ≤ s + b, one shared shift `s + b` serves the row and the column
     /// softmaxes of the KL term when the logits span 2s ≤ 80 (exp(−80) is far above Float's
     /// underflow), so no exponential table is stored: pass 1 writes the sigmoid part's gradient
     /// and sums exp(L − shift) by row and by column; pass 2 computes kl_i from row i of C and of
-    /// Cᵀ (a second product, `transposed`, instead of a transposed read); pass 3 (α ≠ 0) adds
-    /// α/n·∂KL/∂L recomputing the exponentials.
+    /// Cᵀ (a second product instead of a transposed read); pass 3 (α ≠ 0) adds α/n·∂KL/∂L
+    /// recomputing the exponentials. C, Cᵀ and G are three blocks of one `[3n, n]` allocation:
+    /// glibc keeps one freed block of that size for the next call, where three separate ones
+    /// are returned to the system and fault in again (a third of the time at n = 1024).
     ///
     /// - Parameters:
-    ///   - cosine: C = x̂ x̂′ᵀ, `[n, n]`, rows online.
-    ///   - transposed: Cᵀ = x̂′ x̂ᵀ.
+    ///   - online: x̂, `[n, d]` unit rows.
+    ///   - target: x̂′, `[n, d]` unit rows.
     ///   - scale: s ≤ 40.
     ///   - bias: b.
     ///   - gamma: γ ≥ 0.
     ///   - alpha: α ≥ 0.
-    static func floatPairTerms(cosine: Matrix<Float>, transposed: Matrix<Float>, scale: Double, bias: Double, gamma: Double, alpha: Double) -> PairTerms<Float> {
-        let n = cosine.rows
+    ///   - factor: Multiplies G in the gradient products.
+    ///   - onlineGradient: `[n, d]`, receives `+= factor·G x̂′`.
+    ///   - targetGradient: `[n, d]`, receives `+= factor·Gᵀ x̂`.
+    static func floatPairTerms(
+        online x: Matrix<Float>, target y: Matrix<Float>, scale: Double, bias: Double, gamma: Double, alpha: Double, addingGradientTimes factor: Float,
+        onlineGradient: inout Matrix<Float>, targetGradient: inout Matrix<Float>
+    ) throws -> PairTerms {
+        let n = x.rows, d = x.columns
+        var terms = PairTerms(sigmoidPart: 0, klSum: 0, gradientSum: 0, gradientDotCosine: 0)
+        // Every element is written: C and Cᵀ by the products (β = 0), G by pass 1.
+        _ = try Matrix<Float>(rows: 3 * n, columns: n) { (buffer) throws(LinearAlgebraError) in
+            let (c, ct, g) = (buffer.baseAddress!, buffer.baseAddress! + n * n, buffer.baseAddress! + 2 * n * n)
+            try x.elements.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
+                try y.elements.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) in
+                    try Matrix<Float>.rowBlockedGEMM(
+                        transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: xp.baseAddress!, lda: d, b: yp.baseAddress!, ldb: d, beta: 0, c: c, ldc: n)
+                    try Matrix<Float>.rowBlockedGEMM(
+                        transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: yp.baseAddress!, lda: d, b: xp.baseAddress!, ldb: d, beta: 0, c: ct, ldc: n)
+                    terms = passes(c: c, ct: ct, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
+                    try onlineGradient.elements.withUnsafeMutableBufferPointer { (dx) throws(LinearAlgebraError) in
+                        try Matrix<Float>.rowBlockedGEMM(
+                            transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: yp.baseAddress!, ldb: d, beta: 1,
+                            c: dx.baseAddress!, ldc: d)
+                    }
+                    try targetGradient.elements.withUnsafeMutableBufferPointer { (dy) throws(LinearAlgebraError) in
+                        try Matrix<Float>.rowBlockedGEMM(
+                            transposeA: true, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: xp.baseAddress!, ldb: d, beta: 1,
+                            c: dy.baseAddress!, ldc: d)
+                    }
+                }
+            }
+        }
+        return terms
+    }
+
+    /// The three passes of `floatPairTerms` on C, Cᵀ (read) and G (written), each `[n, n]`.
+    private static func passes(
+        c: UnsafeMutablePointer<Float>, ct: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, scale: Double, bias: Double, gamma: Double,
+        alpha: Double
+    ) -> PairTerms {
         let level = VectorMath.best.rawValue
         let (s, b, shift) = (Float(scale), Float(bias), Float(scale + bias))
-        let chunks = RowParallelism.chunkCount(rows: n, work: n * n)
-        var g = Matrix<Float>(rows: n, columns: n)
+        // Each entry costs several exponentials and logarithms: weigh it as eight entries of
+        // a plain pass when deciding whether to split rows over the processors.
+        let work = 8 * n * n
+        let chunks = RowParallelism.chunkCount(rows: n, work: work)
         var rowSums = [Double](repeating: 0, count: n)
         var columnPartials = [Double](repeating: 0, count: chunks * n)
         var sigmoidPartials = [Double](repeating: 0, count: chunks)
         var gradientPartials = [Double](repeating: 0, count: 2 * chunks)
-        // Pass 1: sigmoid part, its gradient, row and column sums of exp(L − shift).
-        cosine.elements.withUnsafeBufferPointer { cBuffer in
-            g.elements.withUnsafeMutableBufferPointer { gBuffer in
-                rowSums.withUnsafeMutableBufferPointer { rBuffer in
-                    columnPartials.withUnsafeMutableBufferPointer { pBuffer in
-                        sigmoidPartials.withUnsafeMutableBufferPointer { sBuffer in
-                            gradientPartials.withUnsafeMutableBufferPointer { dBuffer in
-                                // Chunks write their own rows and partial slots only.
-                                nonisolated(unsafe) let (c, gp, rs, cp, sp, dp) = (cBuffer.baseAddress!, gBuffer.baseAddress!, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
-                                RowParallelism.forEachChunk(rows: n, work: n * n) { chunk, range in
-                                    var part = 0.0
-                                    for i in range {
-                                        part += CVectorMath_sigmoidPairRow(
-                                            level, c + i * n, gp + i * n, n, i, s, b, Float(gamma), Float(1 / Double(n)), shift, cp + chunk * n, rs + i,
-                                            dp + 2 * chunk)
-                                    }
-                                    sp[chunk] = part
-                                }
+        // Pass 1: sigmoid part, its gradient (every entry written), row and column sums of
+        // exp(L − shift).
+        rowSums.withUnsafeMutableBufferPointer { rBuffer in
+            columnPartials.withUnsafeMutableBufferPointer { pBuffer in
+                sigmoidPartials.withUnsafeMutableBufferPointer { sBuffer in
+                    gradientPartials.withUnsafeMutableBufferPointer { dBuffer in
+                        // Chunks write their own rows and partial slots only.
+                        nonisolated(unsafe) let (c, gp, rs, cp, sp, dp) = (c, g, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
+                        RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
+                            var part = 0.0
+                            for i in range {
+                                part += CVectorMath_sigmoidPairRow(
+                                    level, c + i * n, gp + i * n, n, i, s, b, Float(gamma), Float(1 / Double(n)), shift, cp + chunk * n, rs + i,
+                                    dp + 2 * chunk)
                             }
+                            sp[chunk] = part
                         }
                     }
                 }
@@ -60,15 +100,11 @@ extension SigmoidContrastiveLoss {
         let inverseRowSums = rowSums.map { Float(1 / $0) }, inverseColumnSums = columnSums.map { Float(1 / $0) }
         // Pass 2: kl_i = Σ_j Q_ij (log Q_ij − log R_ij).
         var kl = [Double](repeating: 0, count: n)
-        cosine.elements.withUnsafeBufferPointer { cBuffer in
-            transposed.elements.withUnsafeBufferPointer { tBuffer in
-                kl.withUnsafeMutableBufferPointer { kBuffer in
-                    nonisolated(unsafe) let (c, ct, kp) = (cBuffer.baseAddress!, tBuffer.baseAddress!, kBuffer.baseAddress!)
-                    RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
-                        for i in range {
-                            kp[i] = CVectorMath_sigmoidKLRow(level, c + i * n, ct + i * n, n, s, b, shift, inverseColumnSums[i], columnLSE[i], rowLSE[i])
-                        }
-                    }
+        kl.withUnsafeMutableBufferPointer { kBuffer in
+            nonisolated(unsafe) let (c, ct, kp) = (c, ct, kBuffer.baseAddress!)
+            RowParallelism.forEachChunk(rows: n, work: work) { _, range in
+                for i in range {
+                    kp[i] = CVectorMath_sigmoidKLRow(level, c + i * n, ct + i * n, n, s, b, shift, inverseColumnSums[i], columnLSE[i], rowLSE[i])
                 }
             }
         }
@@ -76,19 +112,13 @@ extension SigmoidContrastiveLoss {
         if alpha != 0 {
             let klFloat = kl.map { Float($0) }
             var extraPartials = [Double](repeating: 0, count: 2 * chunks)
-            cosine.elements.withUnsafeBufferPointer { cBuffer in
-                transposed.elements.withUnsafeBufferPointer { tBuffer in
-                    g.elements.withUnsafeMutableBufferPointer { gBuffer in
-                        extraPartials.withUnsafeMutableBufferPointer { eBuffer in
-                            nonisolated(unsafe) let (c, ct, gp, ep) = (cBuffer.baseAddress!, tBuffer.baseAddress!, gBuffer.baseAddress!, eBuffer.baseAddress!)
-                            RowParallelism.forEachChunk(rows: n, work: n * n) { chunk, range in
-                                for i in range {
-                                    CVectorMath_sigmoidKLGradientRow(
-                                        level, c + i * n, ct + i * n, gp + i * n, n, s, b, shift, Float(alpha / Double(n)), inverseRowSums[i],
-                                        inverseColumnSums[i], inverseColumnSums, columnLSE, rowLSE, klFloat, ep + 2 * chunk)
-                                }
-                            }
-                        }
+            extraPartials.withUnsafeMutableBufferPointer { eBuffer in
+                nonisolated(unsafe) let (c, ct, gp, ep) = (c, ct, g, eBuffer.baseAddress!)
+                RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
+                    for i in range {
+                        CVectorMath_sigmoidKLGradientRow(
+                            level, c + i * n, ct + i * n, gp + i * n, n, s, b, shift, Float(alpha / Double(n)), inverseRowSums[i],
+                            inverseColumnSums[i], inverseColumnSums, columnLSE, rowLSE, klFloat, ep + 2 * chunk)
                     }
                 }
             }
@@ -99,7 +129,6 @@ extension SigmoidContrastiveLoss {
             gSum += gradientPartials[2 * chunk]
             gCos += gradientPartials[2 * chunk + 1]
         }
-        return PairTerms(
-            sigmoidPart: sigmoidPartials.reduce(0, +) / Double(n), klSum: kl.reduce(0, +), gradient: g, gradientSum: gSum, gradientDotCosine: gCos)
+        return PairTerms(sigmoidPart: sigmoidPartials.reduce(0, +) / Double(n), klSum: kl.reduce(0, +), gradientSum: gSum, gradientDotCosine: gCos)
     }
 }

@@ -141,34 +141,32 @@ public struct SigmoidContrastiveLoss: Sendable {
         let weight = 1 / Double(pairs.count)
         for (t, o) in pairs {
             let x = unitOnline[o].normalized, y = unitTarget[t].normalized
-            let cosine = try Matrix.product(x, y, transposingRight: true)
-            let terms: PairTerms<Scalar>
+            let terms: PairTerms
             if Scalar.self == Float.self && 2 * scale <= 80 {
                 // Float: the VectorMath kernels (one shared exponential shift needs 2s ≤ 80).
-                let transposed = try Matrix.product(y, x, transposingRight: true)
-                terms = Self.floatPairTerms(
-                    cosine: cosine as! Matrix<Float>, transposed: transposed as! Matrix<Float>, scale: scale, bias: bias, gamma: gamma, alpha: alpha
-                ) as! PairTerms<Scalar>
+                var (dx, dy) = (dOnline[o] as! Matrix<Float>, dTarget[t] as! Matrix<Float>)
+                terms = try Self.floatPairTerms(
+                    online: x as! Matrix<Float>, target: y as! Matrix<Float>, scale: scale, bias: bias, gamma: gamma, alpha: alpha,
+                    addingGradientTimes: Float(scale * weight), onlineGradient: &dx, targetGradient: &dy)
+                (dOnline[o], dTarget[t]) = (dx as! Matrix<Scalar>, dy as! Matrix<Scalar>)
             } else {
-                let wide = cosine.converted(to: Double.self)
+                let wide = try Matrix.product(x, y, transposingRight: true).converted(to: Double.self)
                 let (sigmoidPart, klSum, g) = Self.pairTerms(cosine: wide, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
                 var gCos = 0.0, gSum = 0.0
                 for i in g.elements.indices {
                     gSum += g.elements[i]
                     gCos += g.elements[i] * wide.elements[i]
                 }
-                terms = PairTerms(sigmoidPart: sigmoidPart, klSum: klSum, gradient: g.converted(to: Scalar.self), gradientSum: gSum, gradientDotCosine: gCos)
+                terms = PairTerms(sigmoidPart: sigmoidPart, klSum: klSum, gradientSum: gSum, gradientDotCosine: gCos)
+                let gradient = g.converted(to: Scalar.self)
+                try dOnline[o].addProduct(gradient, y, scale: Scalar(scale * weight))
+                try dTarget[t].addProduct(gradient, x, transposingLeft: true, scale: Scalar(scale * weight))
             }
             let kl = terms.klSum / Double(n)
             total += weight * (terms.sigmoidPart + alpha * kl)
             invariance += weight * kl
             dBias += weight * terms.gradientSum
             if scaleHasGradient { dTau += weight * scale * terms.gradientDotCosine }
-            let gradient = terms.gradient
-            let dx = try Matrix.product(gradient, y, scale: Scalar(scale * weight))
-            let dy = try Matrix.product(gradient, x, transposingLeft: true, scale: Scalar(scale * weight))
-            for i in dx.elements.indices { dOnline[o].elements[i] += dx.elements[i] }
-            for i in dy.elements.indices { dTarget[t].elements[i] += dy.elements[i] }
         }
         let onlineGradients = zip(dOnline, unitOnline).map { g, u in
             Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms)
@@ -186,13 +184,12 @@ public struct SigmoidContrastiveLoss: Sendable {
             logScaleGradient: dTau, biasGradient: dBias)
     }
 
-    /// One (online, target) pair's terms: the sigmoid part (mean over rows, nats), the KL
-    /// invariance summed over rows (nats; the caller divides by n), G = ∂(sigmoid + α·KL/n)/∂L
-    /// for the logits L = s·C + b, and the sums Σ G and Σ G⊙C (for ∂/∂b and ∂/∂τ).
-    struct PairTerms<Scalar: BLASScalar> {
+    /// One (online, target) pair's scalar terms: the sigmoid part (mean over rows, nats), the KL
+    /// invariance summed over rows (nats; the caller divides by n), and for
+    /// G = ∂(sigmoid + α·KL/n)/∂L (logits L = s·C + b) the sums Σ G and Σ G⊙C (for ∂/∂b and ∂/∂τ).
+    struct PairTerms {
         var sigmoidPart: Double
         var klSum: Double
-        var gradient: Matrix<Scalar>
         var gradientSum: Double
         var gradientDotCosine: Double
     }

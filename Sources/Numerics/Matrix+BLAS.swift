@@ -102,8 +102,7 @@ extension Matrix {
     /// Dispatch's workers leave no spinning thread behind. Below `rowBlockThreshold` (or with
     /// one processor) it is one BLAS call with the current thread setting. The BLAS thread
     /// count is process-wide: it is 1 during the blocked call and restored afterwards.
-    @usableFromInline
-    static func rowBlockedGEMM(
+    public static func rowBlockedGEMM(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Scalar,
         a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int, beta: Scalar,
         c: UnsafeMutablePointer<Scalar>, ldc: Int

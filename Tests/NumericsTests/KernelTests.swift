@@ -209,6 +209,35 @@ extension Double {
         }
     }
 
+    /// Row normalisation and its backward in the kernels equal Double arithmetic to Float
+    /// accuracy, for every kernel set, with row lengths below, at and above a vector, a zero
+    /// row and a row under ε; and the Matrix methods for Float (which use them) agree too.
+    @Test(arguments: VectorMath.available)
+    func rowNormalizationMatchesDouble(kernels: VectorMath.KernelSet) {
+        var rng = RepeatableRandomNumberGenerator(seed: 37)
+        for d in [3, 16, 45] {
+            var x = Matrix<Double>(rows: 4, columns: d, elements: (0..<(4 * d)).map { _ in rng.nextGaussian() })
+            for k in 0..<d { x[1, k] = 0 }
+            x[2, 0] = 1e-13
+            for k in 1..<d { x[2, k] = 0 }
+            let (expected, expectedNorms) = x.normalizedRows()
+            var y = x.elements.map { Float($0) }
+            var norms = [Float](repeating: 0, count: 4)
+            VectorMath.normalizeRows(&y, rows: 4, columns: d, epsilon: 1e-12, norms: &norms, kernels: kernels)
+            #expect(firstMismatch(y.map(Double.init), expected.elements, absoluteTolerance: 1e-7, relativeTolerance: 1e-6) == nil)
+            #expect(firstMismatch(norms.map(Double.init), expectedNorms, absoluteTolerance: 0, relativeTolerance: 1e-6) == nil)
+            let g = Matrix<Double>(rows: 4, columns: d, elements: (0..<(4 * d)).map { _ in rng.nextGaussian() })
+            let expectedBackward = Matrix.normalizedRowsBackward(outputGradient: g, normalized: expected, norms: expectedNorms)
+            var backward = g.elements.map { Float($0) }
+            VectorMath.normalizeRowsBackward(&backward, normalized: y, rows: 4, columns: d, norms: norms, epsilon: 1e-12, kernels: kernels)
+            let scale = expectedBackward.elements.map(abs).max()!
+            #expect(firstMismatch(backward.map(Double.init), expectedBackward.elements, absoluteTolerance: 1e-6 * scale, relativeTolerance: 1e-5) == nil)
+            let viaMatrix = x.converted(to: Float.self).normalizedRows()
+            #expect(firstMismatch(viaMatrix.normalized.elements.map(Double.init), expected.elements, absoluteTolerance: 1e-7, relativeTolerance: 1e-6) == nil)
+        }
+        #expect(Matrix<Float>(rows: 0, columns: 3).normalizedRows().norms.isEmpty)
+    }
+
     /// `symmetrizeSoftmaxRows` equals k·(diag(α)P + (diag(α)P)ᵀ) built from the separate row
     /// softmax, in Double and Float, on the shared-shift path (T = 0.5) and the row-shift path
     /// (T = 0.01 on cosines), with a symmetric left-out pattern (self and partner).

@@ -74,4 +74,15 @@ void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct
                                       float inverseColumnSum, const float *inverseColumnSums, const float *columnLSE,
                                       const float *rowLSE, const float *kl, double *gradientSums);
 
+/// Row normalisation of a dense [rows, d] matrix: norms[i] = ‖x_i‖₂ (squares summed in 16
+/// float lanes), y_i = x_i / max(norms[i], epsilon) (a division, as torch's F.normalize).
+/// x and y may be the same array.
+void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon,
+                               float *norms);
+
+/// Its backward, in place on g ([rows, d]): g_i ← (g_i − (g_i·y_i) y_i)/norms[i] when
+/// norms[i] > epsilon, g_i/epsilon otherwise.
+void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrdiff_t rows, ptrdiff_t d,
+                                       const float *norms, float epsilon);
+
 #endif

@@ -79,6 +79,39 @@ public enum VectorMath {
         CVectorMath_scaleByRowPlusColumn(kernels.rawValue, x, n, rowFactor, columnFactors)
     }
 
+    /// Row normalisation in place: `norms[i] = ‖x_i‖₂`, `x_i ← x_i / max(norms[i], ε)`.
+    ///
+    /// - Parameters:
+    ///   - x: `[rows, columns]`, dense row-major; overwritten with the unit rows.
+    ///   - rows: Row count.
+    ///   - columns: Row length.
+    ///   - epsilon: ε, the floor of the divisor.
+    ///   - norms: Receives the rows' norms.
+    ///   - kernels: The set to run (default `best`).
+    public static func normalizeRows(
+        _ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, norms: UnsafeMutablePointer<Float>, kernels: KernelSet = best
+    ) {
+        CVectorMath_normalizeRows(kernels.rawValue, x, x, rows, columns, epsilon, norms)
+    }
+
+    /// Backward of `normalizeRows` in place: `g_i ← (g_i − (g_i·y_i)·y_i)/norms[i]` for rows with
+    /// norm > ε, `g_i/ε` for the others.
+    ///
+    /// - Parameters:
+    ///   - g: ∂L/∂y, `[rows, columns]`; overwritten with ∂L/∂x.
+    ///   - normalized: y, the unit rows.
+    ///   - rows: Row count.
+    ///   - columns: Row length.
+    ///   - norms: The forward norms.
+    ///   - epsilon: The forward ε.
+    ///   - kernels: The set to run (default `best`).
+    public static func normalizeRowsBackward(
+        _ g: UnsafeMutablePointer<Float>, normalized: UnsafePointer<Float>, rows: Int, columns: Int, norms: UnsafePointer<Float>, epsilon: Float,
+        kernels: KernelSet = best
+    ) {
+        CVectorMath_normalizeRowsBackward(kernels.rawValue, g, normalized, rows, columns, norms, epsilon)
+    }
+
     /// `accumulator[j] += Double(x[j])` for j < n.
     public static func addWidened(_ x: UnsafePointer<Float>, into accumulator: UnsafeMutablePointer<Double>, count n: Int, kernels: KernelSet = best) {
         CVectorMath_addWidened(kernels.rawValue, x, accumulator, n)
