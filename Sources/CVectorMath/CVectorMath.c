@@ -11,6 +11,7 @@ typedef float vf __attribute__((vector_size(64)));
 typedef int vi __attribute__((vector_size(64)));
 typedef float vf8 __attribute__((vector_size(32)));
 typedef double vd8 __attribute__((vector_size(64)));
+typedef long long vl8 __attribute__((vector_size(64)));
 
 #if defined(__x86_64__)
 #define ATTR __attribute__((target("avx512f")))
@@ -116,4 +117,9 @@ void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t ro
 void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrdiff_t rows, ptrdiff_t d,
                                        const float *norms, float epsilon) {
     DISPATCH(normalizeRowsBackwardKernel, g, y, rows, d, norms, epsilon)
+}
+
+double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
+                                float floor, double weight) {
+    DISPATCH(sparsemaxRowKernel, c, g, n, self, partner, floor, weight)
 }

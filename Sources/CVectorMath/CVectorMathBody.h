@@ -367,4 +367,71 @@ ATTR void NAME(normalizeRowsBackwardKernel)(float *g, const float *y, ptrdiff_t 
     }
 }
 
+/// Row entries j..j+7 widened to double with the sparsemax scores' edits: clamped at floor,
+/// minus 1 at `partner`, −∞ at `self` and past the end.
+INLINE vd8 NAME(sparsemaxScores)(const float *c, ptrdiff_t j, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner, double floor) {
+    const vd8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+    vf8 raw;
+    if (j + 8 <= n) {
+        __builtin_memcpy(&raw, c + j, sizeof raw);
+    } else {
+        float lanes[8] = {0};
+        for (ptrdiff_t k = 0; k < n - j; k++) lanes[k] = c[j + k];
+        __builtin_memcpy(&raw, lanes, sizeof raw);
+    }
+    vd8 z = __builtin_convertvector(raw, vd8);
+    z = (vd8)(((vl8)z & (vl8)(z >= floor)) | ((vl8)((vd8){0} + floor) & (vl8)(z < floor)));
+    const vd8 index = lane + (double)j;
+    z = z - (vd8)((vl8)((vd8){0} + 1.0) & (vl8)(index == (double)partner));
+    const vl8 out = (vl8)(index == (double)self) | (vl8)(index >= (double)n);
+    return (vd8)(((vl8)z & ~out) | ((vl8)((vd8){0} - __builtin_inf()) & out));
+}
+
+ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner, float floor,
+                                    double weight) {
+    const double lower = floor;
+    // Michelot's fixed point: τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, from τ = −∞, until the support
+    // stops changing (τ increases; the support shrinks to sparsemax's).
+    double tau = -__builtin_inf();
+    long count = 0;
+    for (;;) {
+        vd8 sum = {0};
+        vl8 members = {0};
+        for (ptrdiff_t j = 0; j < n; j += 8) {
+            const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
+            const vl8 inside = (vl8)(z > tau);
+            sum += (vd8)((vl8)z & inside);
+            members -= inside;
+        }
+        double total = 0;
+        long newCount = 0;
+        for (int k = 0; k < 8; k++) {
+            total += sum[k];
+            newCount += members[k];
+        }
+        const double next = (total - 1) / (double)newCount;
+        if (newCount == count || next <= tau) break;
+        tau = next;
+        count = newCount;
+    }
+    // Gradient weight·(z − τ) on the support, −weight at the positive, 0 where clamped; the
+    // row's loss ½Σ_S (z² − τ²) − (positive − 1) + ½.
+    vd8 squares = {0};
+    for (ptrdiff_t j = 0; j < n; j += 8) {
+        const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
+        const vl8 inside = (vl8)(z > tau);
+        squares += (vd8)((vl8)(z * z - tau * tau) & inside);
+        const vd8 gradient = (vd8)((vl8)(weight * (z - tau)) & inside);
+        const ptrdiff_t count8 = n - j < 8 ? n - j : 8;
+        for (ptrdiff_t k = 0; k < count8; k++) g[j + k] = (float)gradient[k];
+    }
+    double squareSum = 0;
+    for (int k = 0; k < 8; k++) squareSum += squares[k];
+    const double positive = c[partner] < floor ? floor : c[partner];
+    g[partner] = (float)((double)g[partner] - weight);
+    for (ptrdiff_t j = 0; j < n; j++)
+        if (c[j] < floor) g[j] = 0;
+    return 0.5 * squareSum - (positive - 1) + 0.5;
+}
+
 #undef INLINE

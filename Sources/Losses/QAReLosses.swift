@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 public import Numerics
 public import ScalarLogging
@@ -258,8 +259,26 @@ public struct QAReLoss: Sendable {
     /// - Returns: The term (nats) and `weight·∂term/∂C` (0 where the clamp is active).
     static func sparseCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
         let m = cosine.rows, floor = similarityFloor
-        var g = Matrix<Scalar>(rows: m, columns: m)
         var rowTotals = [Double](repeating: 0, count: m)
+        if Scalar.self == Float.self {
+            // The same arithmetic (scores and threshold in Double) in `CVectorMath`, eight
+            // lanes at a time; every entry of G is written.
+            let g = Matrix<Float>(rows: m, columns: m) { gBuffer in
+                cosine.elements.withUnsafeBufferPointer { cBuffer in
+                    rowTotals.withUnsafeMutableBufferPointer { tBuffer in
+                        nonisolated(unsafe) let (cp, gp, totals) = (UnsafeRawPointer(cBuffer.baseAddress!).assumingMemoryBound(to: Float.self), gBuffer.baseAddress!, tBuffer)
+                        RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
+                            for r in rows {
+                                totals[r] = CVectorMath_sparsemaxRow(
+                                    VectorMath.best.rawValue, cp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m))
+                            }
+                        }
+                    }
+                }
+            }
+            return (rowTotals.reduce(0, +) / Double(m), g as! Matrix<Scalar>)
+        }
+        var g = Matrix<Scalar>(rows: m, columns: m)
         cosine.elements.withUnsafeBufferPointer { cBuffer in
             g.elements.withUnsafeMutableBufferPointer { gBuffer in
                 rowTotals.withUnsafeMutableBufferPointer { tBuffer in

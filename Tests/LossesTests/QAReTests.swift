@@ -81,6 +81,21 @@ import Testing
         }
     }
 
+    /// Float and Double input agree on a batch whose rows span whole vectors and a tail of the
+    /// Float kernels (SparseCLR's sparsemax rows, SimCLR's exponentials), for every method; the
+    /// rows are shifted by 0.3 so that most cosines are positive and some are clamped.
+    @Test func floatKernelsMatchDoubleOnALargerBatch() throws {
+        var rng = RepeatableRandomNumberGenerator(seed: 41)
+        let x = Matrix<Double>(rows: 74, columns: 9, elements: (0..<(74 * 9)).map { _ in rng.nextGaussian() + 0.3 })
+        for method in QAReLoss.Method.allCases {
+            let double = try QAReLoss(method: method).forward(input: x)
+            let single = try QAReLoss(method: method).forward(input: x.converted(to: Float.self))
+            #expect(isApproximatelyEqual(single.loss, double.loss, absoluteTolerance: 1e-6, relativeTolerance: 1e-5), "\(method)")
+            let largest = double.inputGradient.elements.map(abs).max()!
+            #expect(firstMismatch(single.inputGradient.elements.map(Double.init), double.inputGradient.elements, absoluteTolerance: 1e-4 * largest, relativeTolerance: 1e-3) == nil, "\(method)")
+        }
+    }
+
     /// A batch large enough for the two decompositions to run concurrently (≥ 256 pairs) gives
     /// the spectral value computed directly from the two views' eigenvalues.
     @Test func concurrentDecompositionsGiveTheDirectSpectralValue() throws {

@@ -85,4 +85,13 @@ void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t ro
 void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrdiff_t rows, ptrdiff_t d,
                                        const float *norms, float epsilon);
 
+/// SparseCLR's sparsemax loss for one row of a cosine matrix (Float path of `QAReLoss`): scores
+/// z_j = max(c[j], floor) widened to double, minus 1 at `partner`, row `self` left out; the
+/// threshold τ with Σ max(z − τ, 0) = 1 by Michelot's fixed point (in double); writes
+/// g[j] = weight·(z_j − τ) on the support, 0 elsewhere, minus weight at the partner, and 0
+/// where c[j] < floor; returns ½Σ_support (z² − τ²) − (max(c[partner], floor) − 1) + ½. Pass
+/// −∞ as floor for no clamp.
+double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
+                                float floor, double weight);
+
 #endif
