@@ -10,6 +10,7 @@
 typedef float vf __attribute__((vector_size(64)));
 typedef int vi __attribute__((vector_size(64)));
 typedef float vf8 __attribute__((vector_size(32)));
+typedef int vi8 __attribute__((vector_size(32)));
 typedef double vd8 __attribute__((vector_size(64)));
 typedef long long vl8 __attribute__((vector_size(64)));
 
@@ -120,6 +121,6 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 }
 
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
-                                float floor, double weight) {
-    DISPATCH(sparsemaxRowKernel, c, g, n, self, partner, floor, weight)
+                                float floor, double weight, double *scratch) {
+    DISPATCH(sparsemaxRowKernel, c, g, n, self, partner, floor, weight, scratch)
 }

@@ -388,13 +388,16 @@ INLINE vd8 NAME(sparsemaxScores)(const float *c, ptrdiff_t j, ptrdiff_t n, ptrdi
 }
 
 ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner, float floor,
-                                    double weight) {
+                                    double weight, double *scratch) {
     const double lower = floor;
     // Michelot's fixed point: τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, from τ = −∞, until the support
-    // stops changing (τ increases; the support shrinks to sparsemax's).
+    // stops changing (τ increases; the support shrinks to sparsemax's). Whole-row vector passes
+    // while the support is large, then the remaining candidates (z above the current τ, a
+    // superset of every later support) are copied to `scratch` and iterated there.
     double tau = -__builtin_inf();
     long count = 0;
-    for (;;) {
+    int converged = 0;
+    while (!converged && (count == 0 || count > n / 4)) {
         vd8 sum = {0};
         vl8 members = {0};
         for (ptrdiff_t j = 0; j < n; j += 8) {
@@ -410,9 +413,37 @@ ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrd
             newCount += members[k];
         }
         const double next = (total - 1) / (double)newCount;
-        if (newCount == count || next <= tau) break;
-        tau = next;
-        count = newCount;
+        if (newCount == count || next <= tau) converged = 1;
+        else {
+            tau = next;
+            count = newCount;
+        }
+    }
+    if (!converged) {
+        long k = 0;
+        for (ptrdiff_t j = 0; j < n; j += 8) {
+            const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
+            for (int t = 0; t < 8; t++) {
+                scratch[k] = z[t];
+                k += z[t] > tau;
+            }
+        }
+        for (;;) {
+            double total = 0;
+            long newCount = 0;
+            for (long i = 0; i < k; i++) {
+                const double z = scratch[i];
+                scratch[newCount] = z;
+                const int inside = z > tau;
+                total += inside ? z : 0;
+                newCount += inside;
+            }
+            k = newCount;
+            const double next = (total - 1) / (double)newCount;
+            if (newCount == count || next <= tau) break;
+            tau = next;
+            count = newCount;
+        }
     }
     // Gradient weight·(z − τ) on the support, −weight at the positive, 0 where clamped; the
     // row's loss ½Σ_S (z² − τ²) − (positive − 1) + ½.
@@ -422,15 +453,20 @@ ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrd
         const vl8 inside = (vl8)(z > tau);
         squares += (vd8)((vl8)(z * z - tau * tau) & inside);
         const vd8 gradient = (vd8)((vl8)(weight * (z - tau)) & inside);
-        const ptrdiff_t count8 = n - j < 8 ? n - j : 8;
-        for (ptrdiff_t k = 0; k < count8; k++) g[j + k] = (float)gradient[k];
+        vf8 narrow = __builtin_convertvector(gradient, vf8);
+        if (j + 8 <= n) {
+            vf8 raw;
+            __builtin_memcpy(&raw, c + j, sizeof raw);
+            narrow = (vf8)((vi8)narrow & ~(vi8)(raw < floor));  // 0 where the clamp is active
+            __builtin_memcpy(g + j, &narrow, sizeof narrow);
+        } else {
+            for (ptrdiff_t k = 0; k < n - j; k++) g[j + k] = c[j + k] < floor ? 0 : narrow[k];
+        }
     }
     double squareSum = 0;
     for (int k = 0; k < 8; k++) squareSum += squares[k];
     const double positive = c[partner] < floor ? floor : c[partner];
-    g[partner] = (float)((double)g[partner] - weight);
-    for (ptrdiff_t j = 0; j < n; j++)
-        if (c[j] < floor) g[j] = 0;
+    if (!(c[partner] < floor)) g[partner] = (float)((double)g[partner] - weight);
     return 0.5 * squareSum - (positive - 1) + 0.5;
 }
 

@@ -268,9 +268,11 @@ public struct QAReLoss: Sendable {
                     rowTotals.withUnsafeMutableBufferPointer { tBuffer in
                         nonisolated(unsafe) let (cp, gp, totals) = (UnsafeRawPointer(cBuffer.baseAddress!).assumingMemoryBound(to: Float.self), gBuffer.baseAddress!, tBuffer)
                         RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
+                            var scratch = [Double](repeating: 0, count: m + 8)
                             for r in rows {
                                 totals[r] = CVectorMath_sparsemaxRow(
-                                    VectorMath.best.rawValue, cp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m))
+                                    VectorMath.best.rawValue, cp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),
+                                    &scratch)
                             }
                         }
                     }
