@@ -99,14 +99,15 @@ public struct SupConLoss: Sendable {
         let na = contrastMode == .all ? nc : bsz
         let anchors = contrastMode == .all ? contrast : Matrix(rows: bsz, columns: d, elements: Array(contrast.elements[0..<(bsz * d)]))
         let t = temperature
-        // Raw dot products in the input's precision (as the original in float32); the softmax
-        // scales by 1/T while reading and leaves out each anchor's own column.
-        let dots = try Matrix.product(anchors, contrast, transposingRight: true)
+        // Contrast mode `all` with labels or none: S and the positives are symmetric.
         if contrastMode == .all && mask == nil {
-            let (loss, dContrast) = try symmetricForward(dots: dots, contrast: contrast, bsz: bsz, labels: labels)
+            let (loss, dContrast) = try symmetricForward(contrast: contrast, bsz: bsz, labels: labels)
             if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
             return ContrastiveLossResult(loss: loss, inputGradient: Self.featureLayout(dContrast, bsz: bsz, viewCount: viewCount))
         }
+        // Raw dot products in the input's precision (as the original in float32); the softmax
+        // scales by 1/T while reading and leaves out each anchor's own column.
+        let dots = try Matrix.product(anchors, contrast, transposingRight: true)
         let (probabilities, lse) = dots.scaledSoftmaxAndLogSumExpRows(scale: Scalar(1 / t)) { a in (a, -1) }
         // Positive weights of anchor a over the contrast set: tiled labels / mask / identity,
         // self removed; one row at a time into a per-worker buffer.
@@ -176,31 +177,37 @@ public struct SupConLoss: Sendable {
     /// - Returns: The loss (nats) and ∂loss/∂contrast rows (view-major).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func symmetricForward<Scalar: BLASScalar>(dots: Matrix<Scalar>, contrast: Matrix<Scalar>, bsz: Int, labels: [Int]?) throws -> (Double, Matrix<Scalar>) {
+    private func symmetricForward<Scalar: BLASScalar>(contrast: Matrix<Scalar>, bsz: Int, labels: [Int]?) throws -> (Double, Matrix<Scalar>) {
         let nc = contrast.rows, t = temperature, scale = t / baseTemperature
+        var h = try contrast.gram()  // the dot products, overwritten with G + Gᵀ below
         // Positives of each anchor (same label, or the other views of its sample), self excluded.
         let keys = (0..<nc).map { labels?[$0 % bsz] ?? $0 % bsz }
         var members = [Int: [Int]]()
         for c in 0..<nc { members[keys[c], default: []].append(c) }
-        let count = (0..<nc).map { Double(members[keys[$0]]!.count - 1) }
-        let den = count.map { $0 < 1e-6 ? 1 : $0 }
-        var loss = 0.0
-        var h = dots
+        let positives = (0..<nc).map { members[keys[$0]]! }
+        let count = (0..<nc).map { Double(positives[$0].count - 1) }
+        let inverseDen = count.map { 1 / ($0 < 1e-6 ? 1 : $0) }
         // |dot| ≤ the largest squared norm.
         var bound: Scalar = 0
-        for r in 0..<nc { bound = Swift.max(bound, dots[r, r]) }
-        for a in 0..<nc {
-            var positive = 0.0
-            for c in members[keys[a]]! where c != a { positive += dots[a, c].doubleValue }
-            loss -= scale * positive / t / den[a]
+        for r in 0..<nc { bound = Swift.max(bound, h[r, r]) }
+        var loss = 0.0
+        h.elements.withUnsafeBufferPointer { dots in
+            for a in 0..<nc {
+                var positive = 0.0
+                for c in positives[a] where c != a { positive += dots[a * nc + c].doubleValue }
+                loss -= scale * positive / t * inverseDen[a]
+            }
         }
         let factor = scale / Double(nc)
         let lse = h.symmetrizeSoftmaxRows(
-            scale: Scalar(1 / t), bound: bound, probabilityScale: Scalar(factor), rowWeights: (0..<nc).map { Scalar(count[$0] / den[$0]) }
+            scale: Scalar(1 / t), bound: bound, probabilityScale: Scalar(factor), rowWeights: (0..<nc).map { Scalar(count[$0] * inverseDen[$0]) }
         ) { a in (a, -1) }
-        for a in 0..<nc {
-            loss += scale * count[a] / den[a] * lse[a]
-            for c in members[keys[a]]! where c != a { h[a, c] -= Scalar(factor * (1 / den[a] + 1 / den[c])) }
+        let scaledInverse = inverseDen.map { factor * $0 }
+        h.elements.withUnsafeMutableBufferPointer { w in
+            for a in 0..<nc {
+                loss += scale * count[a] * inverseDen[a] * lse[a]
+                for c in positives[a] where c != a { w[a * nc + c] -= Scalar(scaledInverse[a] + scaledInverse[c]) }
+            }
         }
         loss /= Double(nc)
         return (loss, try Matrix.product(h, contrast, scale: Scalar(1 / t)))
