@@ -9,10 +9,14 @@
 // time is two eigendecompositions of N×N matrices (≈ 9N³ flops against 6·M²·D for the
 // products), a second reference adds OpenBLAS's ssyevd on the two matrices (the better of
 // one after the other with OpenBLAS's threads and both at once on one thread each).
-// This VM's speed changes by up to 2× from one minute to the next, so each loss is timed
-// alternately with its reference (loss, reference, loss, …) and both columns are the best of
-// those runs: 9 at N = 256, 5 at N = 1024.
+// This VM's speed changes by up to 2× from one minute to the next, so each loss is timed in
+// rounds alternating with its reference: runs of the loss back to back, as many of the
+// reference, a 150 ms pause; 5 rounds of 20 runs at N = 256, 3 rounds of 5 at N = 1024; both
+// columns are the best run. The pause matters: OpenBLAS's own worker threads keep spinning for about 0.1 s after a
+// threaded call and would otherwise take a core from the loss that follows (the losses'
+// products run on Dispatch's threads with one-thread BLAS and leave no spinning thread behind).
 import Dispatch
+import Glibc
 import Losses
 import Numerics
 
@@ -91,7 +95,7 @@ struct EigenReference {
     }
 }
 
-print("losses benchmark: dim 128, Float input, OpenBLAS threads \(BLASThreads.count), VectorMath kernels \(VectorMath.best); milliseconds, best of 9 (N = 256) or 5 (N = 1024), loss and reference timed alternately")
+print("losses benchmark: dim 128, Float input, OpenBLAS threads \(BLASThreads.count), VectorMath kernels \(VectorMath.best); milliseconds, best of 100 (N = 256) or 15 (N = 1024) runs, loss and reference in alternating rounds")
 print("loss              N   loss+grad ms   sgemm-only ms   ratio   sgemm+ssyevd ms   ratio")
 // Optional arguments: the names of the losses to run (default all), e.g. `losses nt-xent dcl`.
 let selected = Set(CommandLine.arguments.dropFirst())
@@ -123,10 +127,14 @@ for n in [256, 1024] {
     ]
     for (name, reference, hasQARe, body) in runs where selected.isEmpty || selected.contains(name) {
         var (time, gemm, eigenTime) = (Double.infinity, Double.infinity, Double.infinity)
-        for _ in 0..<(n >= 1024 ? 5 : 9) {
-            time = min(time, try milliseconds(body))
-            gemm = min(gemm, try reference.run())
-            if hasQARe { eigenTime = min(eigenTime, try eigen.run()) }
+        let (rounds, runs) = n >= 1024 ? (3, 5) : (5, 20)
+        for _ in 0..<rounds {
+            for _ in 0..<runs { time = min(time, try milliseconds(body)) }
+            for _ in 0..<runs {
+                gemm = min(gemm, try reference.run())
+                if hasQARe { eigenTime = min(eigenTime, try eigen.run()) }
+            }
+            usleep(150_000)
         }
         var line = name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%5d   %10.2f   %12.2f   %5.1fx", n, time, gemm, time / gemm)
         if hasQARe { line += String(format: "   %14.2f   %5.1fx", gemm + eigenTime, time / (gemm + eigenTime)) }
