@@ -73,10 +73,8 @@ INLINE vf NAME(exp)(vf x) {
 
 /// log(1 + x) for x ≥ 0: u = 1 + x rounded, log u by Cephes' logf (u = m·2^e with m in
 /// [√½, √2), degree-9 polynomial), plus the rounding correction (x − (u − 1))/u.
-INLINE vf NAME(log1p)(vf x) {
+INLINE vf NAME(log1pCore)(vf x, vf u, vf correction) {
     const vi notANumber = x != x, infinite = x == __builtin_inff();
-    const vf u = x + 1.0f;
-    const vf correction = (x - (u - 1.0f)) / u;
     const vi bits = (vi)u;
     vf e = __builtin_convertvector((bits >> 23) - 126, vf);
     vf m = (vf)((bits & 0x807FFFFF) | 0x3F000000);  // [0.5, 1)
@@ -100,6 +98,11 @@ INLINE vf NAME(log1p)(vf x) {
     result = result + e * 0.693359375f;
     result = NAME(select)(infinite, x, result);
     return NAME(select)(notANumber, x, result);
+}
+
+INLINE vf NAME(log1p)(vf x) {
+    const vf u = x + 1.0f;
+    return NAME(log1pCore)(x, u, (x - (u - 1.0f)) / u);
 }
 
 ATTR void NAME(expKernel)(const float *x, float *y, ptrdiff_t n, float scale, float floor) {
@@ -213,6 +216,8 @@ ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, pt
     const vf zero = NAME(splat)(0.0f), one = NAME(splat)(1.0f);
     vf part = zero, rowSum = zero, gSum = zero, gcSum = zero;
     double partTotal = 0, rowTotal = 0, gTotal = 0, gcTotal = 0;
+    const int shiftFits = shift <= 80.0f && shift >= -80.0f;
+    const vf expMinusShift = NAME(exp)(NAME(splat)(-shift));
     for (ptrdiff_t j = 0; j < n; j += 16) {
         const ptrdiff_t count = n - j < 16 ? n - j : 16;
         const vi inside = NAME(inside)(j, n);
@@ -222,9 +227,9 @@ ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, pt
         const vf z = sign * l;
         const vi nonNegative = z >= 0.0f;
         const vf e = NAME(exp)(NAME(select)(nonNegative, -z, z));  // exp(−|z|)
-        const vf softplus = NAME(log1p)(e);
+        const vf u = one + e, inverse = one / u;
+        const vf softplus = NAME(log1pCore)(e, u, (e - (u - 1.0f)) * inverse);  // log(1 + e)
         const vf logP = NAME(select)(nonNegative, -softplus, z - softplus);
-        const vf inverse = one / (one + e);
         const vf p = NAME(select)(nonNegative, inverse, e * inverse);
         const vf q = NAME(select)(nonNegative, e * inverse, inverse);
         vf penalty;
@@ -235,7 +240,11 @@ ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, pt
         part -= NAME(select)(inside, penalty * logP, zero);
         gSum += gradient;
         gcSum += gradient * cosine;
-        const vf rowExp = NAME(select)(inside, NAME(exp)(l - shift), zero);
+        // exp(l − shift): for l in [−80, 0], exp(l) = e (|z| = |l|), so e·exp(−shift) saves an
+        // exponential (both factors normal when |shift| ≤ 80).
+        const vi shortcut = (l <= 0.0f) & (l >= -80.0f);
+        const vf rowExp = NAME(select)(
+            inside, shiftFits && __builtin_reduce_and(shortcut) ? e * expMinusShift : NAME(exp)(l - shift), zero);
         rowSum += rowExp;
         if (count == 16) NAME(store)(g + j, gradient); else NAME(storePartial)(g + j, count, gradient);
         if (count == 16) {
