@@ -399,6 +399,7 @@ INLINE vd8 NAME(sparsemaxScores)(const float *c, ptrdiff_t j, ptrdiff_t n, ptrdi
 ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner, float floor,
                                     double weight, double *scratch) {
     const double lower = floor;
+    const float partnerCosine = c[partner];  // c may be g: read before the output pass
     // Michelot's fixed point: τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, from τ = −∞, until the support
     // stops changing (τ increases; the support shrinks to sparsemax's). Whole-row vector passes
     // while the support is large, then the remaining candidates (z above the current τ, a
@@ -474,8 +475,8 @@ ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrd
     }
     double squareSum = 0;
     for (int k = 0; k < 8; k++) squareSum += squares[k];
-    const double positive = c[partner] < floor ? floor : c[partner];
-    if (!(c[partner] < floor)) g[partner] = (float)((double)g[partner] - weight);
+    const double positive = partnerCosine < floor ? floor : partnerCosine;
+    if (!(partnerCosine < floor)) g[partner] = (float)((double)g[partner] - weight);
     return 0.5 * squareSum - (positive - 1) + 0.5;
 }
 

@@ -102,11 +102,11 @@ public struct QAReLoss: Sendable {
             let weight = usesQARe ? alpha : 1
             let dx: Matrix<Scalar>
             if method == .simclr || method == .simclrQARe {
-                let (value, symmetrized) = Self.logMeanSimCLR(cosine, clamped: clamped, weight: weight)
+                let (value, symmetrized) = Self.logMeanSimCLR(consume cosine, clamped: clamped, weight: weight)
                 loss += weight * value
                 dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: symmetrized, unit: unit, norms: norms)
             } else {
-                let (value, similarityGradient) = Self.sparseCLR(cosine, clamped: clamped, weight: weight)
+                let (value, similarityGradient) = Self.sparseCLR(consume cosine, clamped: clamped, weight: weight)
                 loss += weight * value
                 dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
             }
@@ -186,31 +186,30 @@ public struct QAReLoss: Sendable {
     /// and the mean in Double; rows over the processors.
     ///
     /// - Returns: The term and `weight·(G + Gᵀ)` (`[2N, 2N]`, 0 where the clamp is active).
-    static func logMeanSimCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
+    static func logMeanSimCLR<Scalar: BLASScalar>(_ cosine: consuming Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
         let m = cosine.rows, t = simclrTemperature
         let floor = clamped ? Scalar(similarityFloor) : -.infinity, inverseT = Scalar(1 / t)
         var sums = [Double](repeating: 0, count: m)
-        var e = Matrix<Scalar>(rows: m, columns: m) { out in
-            cosine.elements.withUnsafeBufferPointer { raw in
-                sums.withUnsafeMutableBufferPointer { sBuffer in
-                    nonisolated(unsafe) let (o, c, s) = (out, raw, sBuffer)
-                    RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                        for r in rows {
-                            if Scalar.self == Float.self {
-                                s[r] = VectorMath.exponentialSum(
-                                    UnsafeRawPointer(c.baseAddress! + r * m).assumingMemoryBound(to: Float.self),
-                                    into: UnsafeMutableRawPointer(o.baseAddress! + r * m).assumingMemoryBound(to: Float.self), count: m,
-                                    scale: inverseT as! Float, shift: 0, floor: floor as! Float, excluding: -1, -1)
-                                continue
-                            }
-                            var sum = 0.0
-                            for j in 0..<m {
-                                let value = Scalar.exp(Swift.max(c[r * m + j], floor) * inverseT)
-                                o[r * m + j] = value
-                                sum += value.doubleValue
-                            }
-                            s[r] = sum
+        // E over C's buffer, unless the clamp's mask needs C afterwards.
+        let kept: Matrix<Scalar>? = clamped ? copy cosine : nil
+        var e = cosine
+        e.elements.withUnsafeMutableBufferPointer { eBuffer in
+            sums.withUnsafeMutableBufferPointer { sBuffer in
+                nonisolated(unsafe) let (o, s) = (eBuffer, sBuffer)
+                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
+                    for r in rows {
+                        if Scalar.self == Float.self {
+                            let row = UnsafeMutableRawPointer(o.baseAddress! + r * m).assumingMemoryBound(to: Float.self)
+                            s[r] = VectorMath.exponentialSum(row, into: row, count: m, scale: inverseT as! Float, shift: 0, floor: floor as! Float, excluding: -1, -1)
+                            continue
                         }
+                        var sum = 0.0
+                        for j in 0..<m {
+                            let value = Scalar.exp(Swift.max(o[r * m + j], floor) * inverseT)
+                            o[r * m + j] = value
+                            sum += value.doubleValue
+                        }
+                        s[r] = sum
                     }
                 }
             }
@@ -223,8 +222,9 @@ public struct QAReLoss: Sendable {
         // E/t for ∂/∂C, and the weight.
         let u = (0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) }
         let v = (0..<m).map { weight * dr / den[$0] / t }
+        let clampSource = kept ?? Matrix(rows: 0, columns: 0)
         e.elements.withUnsafeMutableBufferPointer { eBuffer in
-            cosine.elements.withUnsafeBufferPointer { raw in
+            clampSource.elements.withUnsafeBufferPointer { raw in
                 u.withUnsafeBufferPointer { uBuffer in
                     nonisolated(unsafe) let (ep, c, up) = (eBuffer, raw, uBuffer)
                     RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
@@ -257,28 +257,27 @@ public struct QAReLoss: Sendable {
     /// until the support stops changing; the same support as sorting, in O(m) per iteration).
     ///
     /// - Returns: The term (nats) and `weight·∂term/∂C` (0 where the clamp is active).
-    static func sparseCLR<Scalar: BLASScalar>(_ cosine: Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
+    static func sparseCLR<Scalar: BLASScalar>(_ cosine: consuming Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
         let m = cosine.rows, floor = similarityFloor
         var rowTotals = [Double](repeating: 0, count: m)
         if Scalar.self == Float.self {
             // The same arithmetic (scores and threshold in Double) in `CVectorMath`, eight
-            // lanes at a time; every entry of G is written.
-            let g = Matrix<Float>(rows: m, columns: m) { gBuffer in
-                cosine.elements.withUnsafeBufferPointer { cBuffer in
-                    rowTotals.withUnsafeMutableBufferPointer { tBuffer in
-                        nonisolated(unsafe) let (cp, gp, totals) = (UnsafeRawPointer(cBuffer.baseAddress!).assumingMemoryBound(to: Float.self), gBuffer.baseAddress!, tBuffer)
-                        RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
-                            var scratch = [Double](repeating: 0, count: m + 8)
-                            for r in rows {
-                                totals[r] = CVectorMath_sparsemaxRow(
-                                    VectorMath.best.rawValue, cp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),
-                                    &scratch)
-                            }
+            // lanes at a time, each row of G written over its row of C (one N×N buffer).
+            var g = cosine
+            g.elements.withUnsafeMutableBufferPointer { gBuffer in
+                rowTotals.withUnsafeMutableBufferPointer { tBuffer in
+                    nonisolated(unsafe) let (gp, totals) = (UnsafeMutableRawPointer(gBuffer.baseAddress!).assumingMemoryBound(to: Float.self), tBuffer)
+                    RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
+                        var scratch = [Double](repeating: 0, count: m + 8)
+                        for r in rows {
+                            totals[r] = CVectorMath_sparsemaxRow(
+                                VectorMath.best.rawValue, gp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),
+                                &scratch)
                         }
                     }
                 }
             }
-            return (rowTotals.reduce(0, +) / Double(m), g as! Matrix<Scalar>)
+            return (rowTotals.reduce(0, +) / Double(m), g)
         }
         var g = Matrix<Scalar>(rows: m, columns: m)
         cosine.elements.withUnsafeBufferPointer { cBuffer in

@@ -90,7 +90,7 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 /// threshold τ with Σ max(z − τ, 0) = 1 by Michelot's fixed point (in double); writes
 /// g[j] = weight·(z_j − τ) on the support, 0 elsewhere, minus weight at the partner, and 0
 /// where c[j] < floor; returns ½Σ_support (z² − τ²) − (max(c[partner], floor) − 1) + ½. Pass
-/// −∞ as floor for no clamp. `scratch` must hold n + 8 doubles.
+/// −∞ as floor for no clamp. `scratch` must hold n + 8 doubles. c and g may be the same row.
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
                                 float floor, double weight, double *scratch);
 
