@@ -10,7 +10,7 @@ extension SigmoidContrastiveLoss {
     /// softmaxes of the KL term when the logits span 2s ≤ 80 (exp(−80) is far above Float's
     /// underflow), so no exponential table is stored: pass 1 writes the sigmoid part's gradient
     /// and sums exp(L − shift) by row and by column; pass 2 computes kl_i from row i of C and of
-    /// Cᵀ (a second product instead of a transposed read); pass 3 (α ≠ 0) adds α/n·∂KL/∂L
+    /// Cᵀ (a tiled transposed copy, so that every pass reads rows); pass 3 (α ≠ 0) adds α/n·∂KL/∂L
     /// recomputing the exponentials. C, Cᵀ and G are three blocks of one `[3n, n]` allocation:
     /// glibc keeps one freed block of that size for the next call, where three separate ones
     /// are returned to the system and fault in again (a third of the time at n = 1024).
@@ -38,8 +38,12 @@ extension SigmoidContrastiveLoss {
                 try y.elements.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) in
                     try Matrix<Float>.rowBlockedGEMM(
                         transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: xp.baseAddress!, lda: d, b: yp.baseAddress!, ldb: d, beta: 0, c: c, ldc: n)
-                    try Matrix<Float>.rowBlockedGEMM(
-                        transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: yp.baseAddress!, lda: d, b: xp.baseAddress!, ldb: d, beta: 0, c: ct, ldc: n)
+                    // Cᵀ by a tiled copy (about half a product's time), row blocks of 16 over the
+                    // cores.
+                    nonisolated(unsafe) let (source, target) = (UnsafePointer(c), ct)
+                    RowParallelism.forEachChunk(rows: (n + 15) / 16, work: n * n) { _, blocks in
+                        CVectorMath_transpose(source, n, n, blocks.lowerBound * 16, Swift.min(n, blocks.upperBound * 16), target)
+                    }
                     terms = passes(c: c, ct: ct, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
                     try onlineGradient.elements.withUnsafeMutableBufferPointer { (dx) throws(LinearAlgebraError) in
                         try Matrix<Float>.rowBlockedGEMM(
