@@ -37,12 +37,15 @@ INLINE float NAME(horizontalMax)(vf v) {
     return m;
 }
 
+/// Σ of the 16 lanes in double, by a tree of vector additions.
 INLINE double NAME(horizontalSum)(vf v) {
-    float lanes[16];
-    NAME(store)(lanes, v);
-    double s = 0;
-    for (int k = 0; k < 16; k++) s += lanes[k];
-    return s;
+    vd8 a = __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7), vd8) +
+            __builtin_convertvector(__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15), vd8);
+    typedef double vd4 __attribute__((vector_size(32)));
+    typedef double vd2 __attribute__((vector_size(16)));
+    const vd4 b = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+    const vd2 c = __builtin_shufflevector(b, b, 0, 1) + __builtin_shufflevector(b, b, 2, 3);
+    return c[0] + c[1];
 }
 
 /// Cephes' expf scheme: x = n·ln 2 + r, n = round(x·log₂e) (by the 1.5·2²³ trick), ln 2 in two

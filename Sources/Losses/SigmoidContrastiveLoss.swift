@@ -144,7 +144,9 @@ public struct SigmoidContrastiveLoss: Sendable {
             let terms: PairTerms
             if Scalar.self == Float.self && 2 * scale <= 80 {
                 // Float: the VectorMath kernels (one shared exponential shift needs 2s ≤ 80).
+                // Moved out of the arrays so that the products write them in place (no copy).
                 var (dx, dy) = (dOnline[o] as! Matrix<Float>, dTarget[t] as! Matrix<Float>)
+                (dOnline[o], dTarget[t]) = (Matrix(rows: 0, columns: 0), Matrix(rows: 0, columns: 0))
                 terms = try Self.floatPairTerms(
                     online: x as! Matrix<Float>, target: y as! Matrix<Float>, scale: scale, bias: bias, gamma: gamma, alpha: alpha,
                     addingGradientTimes: Float(scale * weight), onlineGradient: &dx, targetGradient: &dy)
