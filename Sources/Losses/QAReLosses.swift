@@ -122,9 +122,9 @@ public struct QAReLoss: Sendable {
             var shifted = [Matrix<Scalar>]()
             for view in views {
                 let (cosine, unit, norms) = try view.cosineSimilarities()
-                var a = cosine
-                for i in a.elements.indices { a.elements[i] = 1 + Swift.max(a.elements[i], floor) }
-                shifted.append(a)
+                shifted.append(Matrix(rows: n, columns: n) { a in
+                    cosine.elements.withUnsafeBufferPointer { c in for i in c.indices { a[i] = 1 + Swift.max(c[i], floor) } }
+                })
                 cosines.append((cosine, unit, norms))
             }
             // The two decompositions are independent: one per core, each with one-thread BLAS
@@ -138,14 +138,23 @@ public struct QAReLoss: Sendable {
             for view in 0..<2 {
                 // ∂qare/∂A = V diag(other spectrum) Vᵀ / (N(N−1)), eigenvectors as rows of V.
                 let other = spectra[1 - view]
-                var scaled = vectors[view]
-                for k in 0..<n { for j in 0..<n { scaled[k, j] *= other[k] } }
-                // G is symmetric: G + Gᵀ = 2G.
+                let scaled = Matrix<Scalar>(rows: n, columns: n) { out in
+                    vectors[view].elements.withUnsafeBufferPointer { v in
+                        for k in 0..<n { for j in 0..<n { out[k * n + j] = v[k * n + j] * other[k] } }
+                    }
+                }
+                // G is symmetric: G + Gᵀ = 2G; 0 where the clamp is active.
                 var h = try Matrix.product(vectors[view], scaled, transposingLeft: true, scale: Scalar(2 * scale * weight))
                 let (cosine, unit, norms) = cosines[view]
-                for i in h.elements.indices where cosine.elements[i] < floor { h.elements[i] = 0 }
+                h.elements.withUnsafeMutableBufferPointer { hp in
+                    cosine.elements.withUnsafeBufferPointer { c in for i in c.indices where c[i] < floor { hp[i] = 0 } }
+                }
                 let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: unit, norms: norms)
-                for i in 0..<n { for k in 0..<d { gradient[2 * i + view, k] += dx[i, k].doubleValue } }
+                gradient.elements.withUnsafeMutableBufferPointer { g in
+                    dx.elements.withUnsafeBufferPointer { x in
+                        for i in 0..<n { for k in 0..<d { g[(2 * i + view) * d + k] += x[i * d + k].doubleValue } }
+                    }
+                }
             }
         }
         if let logger, let step {
