@@ -90,16 +90,12 @@ void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float ro
     DISPATCH(scaleByRowPlusColumnKernel, x, n, rowFactor, columnFactors)
 }
 
-double CVectorMath_sigmoidPairRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale,
-                                  float bias, float gamma, float gradientScale, float shift, double *columnExpSums,
-                                  double *rowExpSum, double *gradientSums) {
-    DISPATCH(sigmoidPairRowKernel, c, g, n, diagonal, scale, bias, gamma, gradientScale, shift, columnExpSums, rowExpSum,
-             gradientSums)
-}
-
-double CVectorMath_sigmoidKLRow(int level, const float *c, const float *ct, ptrdiff_t n, float scale, float bias,
-                                float shift, float inverseColumnSum, float columnLSE, float rowLSE) {
-    DISPATCH(sigmoidKLRowKernel, c, ct, n, scale, bias, shift, inverseColumnSum, columnLSE, rowLSE)
+double CVectorMath_sigmoidPairRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
+                                  float scale, float bias, float gamma, float gradientScale, float shift,
+                                  double *columnExpSums, double *columnDifferences, double *rowExpSum,
+                                  double *gradientSums) {
+    DISPATCH(sigmoidPairRowKernel, c, ct, g, n, diagonal, scale, bias, gamma, gradientScale, shift, columnExpSums,
+             columnDifferences, rowExpSum, gradientSums)
 }
 
 void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, float scale,

@@ -212,9 +212,27 @@ INLINE vi NAME(inside)(ptrdiff_t j, ptrdiff_t n) {
     return lane + (float)j < (float)n;
 }
 
-ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale, float bias,
-                                      float gamma, float gradientScale, float shift, double *columnExpSums,
-                                      double *rowExpSum, double *gradientSums) {
+/// columns[j..j+15] += (double)v (the first `count` lanes).
+INLINE void NAME(addToColumns)(double *columns, ptrdiff_t j, ptrdiff_t count, vf v) {
+    if (count == 16) {
+        vd8 low, high;
+        __builtin_memcpy(&low, columns + j, sizeof low);
+        __builtin_memcpy(&high, columns + j + 8, sizeof high);
+        low += __builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7), vd8);
+        high += __builtin_convertvector(__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15), vd8);
+        __builtin_memcpy(columns + j, &low, sizeof low);
+        __builtin_memcpy(columns + j + 8, &high, sizeof high);
+    } else {
+        float lanes[16];
+        NAME(store)(lanes, v);
+        for (ptrdiff_t k = 0; k < count; k++) columns[j + k] += lanes[k];
+    }
+}
+
+ATTR double NAME(sigmoidPairRowKernel)(const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
+                                      float scale, float bias, float gamma, float gradientScale, float shift,
+                                      double *columnExpSums, double *columnDifferences, double *rowExpSum,
+                                      double *gradientSums) {
     const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     const vf zero = NAME(splat)(0.0f), one = NAME(splat)(1.0f);
     vf part = zero, rowSum = zero, gSum = zero, gcSum = zero;
@@ -250,19 +268,9 @@ ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, pt
             inside, shiftFits && __builtin_reduce_and(shortcut) ? e * expMinusShift : NAME(exp)(l - shift), zero);
         rowSum += rowExp;
         if (count == 16) NAME(store)(g + j, gradient); else NAME(storePartial)(g + j, count, gradient);
-        if (count == 16) {
-            vd8 low, high;
-            __builtin_memcpy(&low, columnExpSums + j, sizeof low);
-            __builtin_memcpy(&high, columnExpSums + j + 8, sizeof high);
-            low += __builtin_convertvector(__builtin_shufflevector(rowExp, rowExp, 0, 1, 2, 3, 4, 5, 6, 7), vd8);
-            high += __builtin_convertvector(__builtin_shufflevector(rowExp, rowExp, 8, 9, 10, 11, 12, 13, 14, 15), vd8);
-            __builtin_memcpy(columnExpSums + j, &low, sizeof low);
-            __builtin_memcpy(columnExpSums + j + 8, &high, sizeof high);
-        } else {
-            float lanes[16];
-            NAME(store)(lanes, rowExp);
-            for (ptrdiff_t k = 0; k < count; k++) columnExpSums[j + k] += lanes[k];
-        }
+        NAME(addToColumns)(columnExpSums, j, count, rowExp);
+        const vf transposed = count == 16 ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f);
+        NAME(addToColumns)(columnDifferences, j, count, rowExp * (cosine - transposed));
         if ((j & 255) == 240 || j + 16 >= n) {
             partTotal += NAME(horizontalSum)(part);
             rowTotal += NAME(horizontalSum)(rowSum);
@@ -275,25 +283,6 @@ ATTR double NAME(sigmoidPairRowKernel)(const float *c, float *g, ptrdiff_t n, pt
     gradientSums[0] += gTotal;
     gradientSums[1] += gcTotal;
     return partTotal;
-}
-
-ATTR double NAME(sigmoidKLRowKernel)(const float *c, const float *ct, ptrdiff_t n, float scale, float bias, float shift,
-                                    float inverseColumnSum, float columnLSE, float rowLSE) {
-    const vf zero = NAME(splat)(0.0f);
-    vf sum = zero;
-    double total = 0;
-    for (ptrdiff_t j = 0; j < n; j += 16) {
-        const ptrdiff_t count = n - j < 16 ? n - j : 16;
-        const vf l = (count == 16 ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f)) * scale + bias;
-        const vf lt = (count == 16 ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f)) * scale + bias;
-        const vf q = NAME(exp)(lt - shift) * inverseColumnSum;
-        sum += NAME(select)(NAME(inside)(j, n), q * ((lt - columnLSE) - (l - rowLSE)), zero);
-        if ((j & 255) == 240 || j + 16 >= n) {
-            total += NAME(horizontalSum)(sum);
-            sum = zero;
-        }
-    }
-    return total;
 }
 
 ATTR void NAME(sigmoidKLGradientRowKernel)(const float *c, const float *ct, float *g, ptrdiff_t n, float scale, float bias,

@@ -2,18 +2,19 @@ import CVectorMath
 import Numerics
 
 extension SigmoidContrastiveLoss {
-    /// `pairTerms` for Float input, in three row passes of the `CVectorMath` sigmoid kernels
+    /// `pairTerms` for Float input, in two row passes of the `CVectorMath` sigmoid kernels
     /// (16 lanes, run-time instruction set, rows over the processors; sums in Double), followed
     /// by the gradient products.
     ///
     /// With L = s·C + b ≤ s + b, one shared shift `s + b` serves the row and the column
     /// softmaxes of the KL term when the logits span 2s ≤ 80 (exp(−80) is far above Float's
     /// underflow), so no exponential table is stored: pass 1 writes the sigmoid part's gradient
-    /// and sums exp(L − shift) by row and by column; pass 2 computes kl_i from row i of C and of
-    /// Cᵀ (a tiled transposed copy, so that every pass reads rows); pass 3 (α ≠ 0) adds α/n·∂KL/∂L
-    /// recomputing the exponentials. C, Cᵀ and G are three blocks of one `[3n, n]` allocation:
-    /// glibc keeps one freed block of that size for the next call, where three separate ones
-    /// are returned to the system and fault in again (a third of the time at n = 1024).
+    /// and sums E = exp(L − shift) by row and by column and E ⊙ (C − Cᵀ) by column, from which
+    /// the KL value follows; pass 2 (α ≠ 0) adds α/n·∂KL/∂L, recomputing the exponentials. Cᵀ is
+    /// a tiled transposed copy, so that both passes read rows. C, Cᵀ and G are three blocks of
+    /// one `[3n, n]` allocation: glibc keeps one freed block of that size for the next call,
+    /// where three separate ones are returned to the system and fault in again (a third of the
+    /// time at n = 1024).
     ///
     /// - Parameters:
     ///   - online: x̂, `[n, d]` unit rows.
@@ -31,7 +32,7 @@ extension SigmoidContrastiveLoss {
     ) throws -> PairTerms {
         let n = x.rows, d = x.columns
         var terms = PairTerms(sigmoidPart: 0, klSum: 0, gradientSum: 0, gradientDotCosine: 0)
-        // Every element is written: C and Cᵀ by the products (β = 0), G by pass 1.
+        // Every element is written: C by the product (β = 0), Cᵀ by the copy, G by pass 1.
         _ = try Matrix<Float>(rows: 3 * n, columns: n) { (buffer) throws(LinearAlgebraError) in
             let (c, ct, g) = (buffer.baseAddress!, buffer.baseAddress! + n * n, buffer.baseAddress! + 2 * n * n)
             try x.elements.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
@@ -61,7 +62,7 @@ extension SigmoidContrastiveLoss {
         return terms
     }
 
-    /// The three passes of `floatPairTerms` on C, Cᵀ (read) and G (written), each `[n, n]`.
+    /// The two passes of `floatPairTerms` on C, Cᵀ (read) and G (written), each `[n, n]`.
     private static func passes(
         c: UnsafeMutablePointer<Float>, ct: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, scale: Double, bias: Double, gamma: Double,
         alpha: Double
@@ -73,23 +74,24 @@ extension SigmoidContrastiveLoss {
         let work = 8 * n * n
         let chunks = RowParallelism.chunkCount(rows: n, work: work)
         var rowSums = [Double](repeating: 0, count: n)
-        var columnPartials = [Double](repeating: 0, count: chunks * n)
+        // Per chunk: column sums of E and of E ⊙ (C − Cᵀ), n each.
+        var columnPartials = [Double](repeating: 0, count: 2 * chunks * n)
         var sigmoidPartials = [Double](repeating: 0, count: chunks)
         var gradientPartials = [Double](repeating: 0, count: 2 * chunks)
         // Pass 1: sigmoid part, its gradient (every entry written), row and column sums of
-        // exp(L − shift).
+        // E = exp(L − shift) and the column sums of E ⊙ (C − Cᵀ) for the KL value.
         rowSums.withUnsafeMutableBufferPointer { rBuffer in
             columnPartials.withUnsafeMutableBufferPointer { pBuffer in
                 sigmoidPartials.withUnsafeMutableBufferPointer { sBuffer in
                     gradientPartials.withUnsafeMutableBufferPointer { dBuffer in
                         // Chunks write their own rows and partial slots only.
-                        nonisolated(unsafe) let (c, gp, rs, cp, sp, dp) = (c, g, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
+                        nonisolated(unsafe) let (c, ct, gp, rs, cp, sp, dp) = (c, ct, g, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
                         RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
                             var part = 0.0
                             for i in range {
                                 part += CVectorMath_sigmoidPairRow(
-                                    level, c + i * n, gp + i * n, n, i, s, b, Float(gamma), Float(1 / Double(n)), shift, cp + chunk * n, rs + i,
-                                    dp + 2 * chunk)
+                                    level, c + i * n, ct + i * n, gp + i * n, n, i, s, b, Float(gamma), Float(1 / Double(n)), shift,
+                                    cp + 2 * chunk * n, cp + (2 * chunk + 1) * n, rs + i, dp + 2 * chunk)
                             }
                             sp[chunk] = part
                         }
@@ -97,24 +99,23 @@ extension SigmoidContrastiveLoss {
                 }
             }
         }
-        var columnSums = [Double](repeating: 0, count: n)
-        for chunk in 0..<chunks { for j in 0..<n { columnSums[j] += columnPartials[chunk * n + j] } }
-        let rowLSE = rowSums.map { Float(Double(shift) + Double.log($0)) }
-        let columnLSE = columnSums.map { Float(Double(shift) + Double.log($0)) }
-        let inverseRowSums = rowSums.map { Float(1 / $0) }, inverseColumnSums = columnSums.map { Float(1 / $0) }
-        // Pass 2: kl_i = Σ_j Q_ij (log Q_ij − log R_ij).
-        var kl = [Double](repeating: 0, count: n)
-        kl.withUnsafeMutableBufferPointer { kBuffer in
-            nonisolated(unsafe) let (c, ct, kp) = (c, ct, kBuffer.baseAddress!)
-            RowParallelism.forEachChunk(rows: n, work: work) { _, range in
-                for i in range {
-                    kp[i] = CVectorMath_sigmoidKLRow(level, c + i * n, ct + i * n, n, s, b, shift, inverseColumnSums[i], columnLSE[i], rowLSE[i])
-                }
+        var columnSums = [Double](repeating: 0, count: n), columnDifferences = columnSums
+        for chunk in 0..<chunks {
+            for j in 0..<n {
+                columnSums[j] += columnPartials[2 * chunk * n + j]
+                columnDifferences[j] += columnPartials[(2 * chunk + 1) * n + j]
             }
         }
-        // Pass 3: α/n·(M_ji + R_ij − Q_ij).
+        let rowLSE = rowSums.map { Double(shift) + Double.log($0) }
+        let columnLSE = columnSums.map { Double(shift) + Double.log($0) }
+        let inverseRowSums = rowSums.map { Float(1 / $0) }, inverseColumnSums = columnSums.map { Float(1 / $0) }
+        // kl_i = Σ_j Q_ij (log Q_ij − log R_ij) with Q_ij = E_ji/c_i, log Q_ij = L_ji − colLSE_i,
+        // log R_ij = L_ij − rowLSE_i and Σ_j Q_ij = 1: kl_i = s·Σ_j E_ji (C_ji − C_ij)/c_i +
+        // rowLSE_i − colLSE_i, from pass 1's column sums (no second pass over C and Cᵀ).
+        let kl = (0..<n).map { i in scale * columnDifferences[i] / columnSums[i] + rowLSE[i] - columnLSE[i] }
+        // Pass 2: α/n·(M_ji + R_ij − Q_ij).
         if alpha != 0 {
-            let klFloat = kl.map { Float($0) }
+            let klFloat = kl.map { Float($0) }, columnLSEFloat = columnLSE.map { Float($0) }, rowLSEFloat = rowLSE.map { Float($0) }
             var extraPartials = [Double](repeating: 0, count: 2 * chunks)
             extraPartials.withUnsafeMutableBufferPointer { eBuffer in
                 nonisolated(unsafe) let (c, ct, gp, ep) = (c, ct, g, eBuffer.baseAddress!)
@@ -122,7 +123,7 @@ extension SigmoidContrastiveLoss {
                     for i in range {
                         CVectorMath_sigmoidKLGradientRow(
                             level, c + i * n, ct + i * n, gp + i * n, n, s, b, shift, Float(alpha / Double(n)), inverseRowSums[i],
-                            inverseColumnSums[i], inverseColumnSums, columnLSE, rowLSE, klFloat, ep + 2 * chunk)
+                            inverseColumnSums[i], inverseColumnSums, columnLSEFloat, rowLSEFloat, klFloat, ep + 2 * chunk)
                     }
                 }
             }

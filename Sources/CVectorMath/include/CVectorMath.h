@@ -52,18 +52,14 @@ void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n)
 /// Row i of the sigmoid contrastive loss's first pass (Float path of
 /// `SigmoidContrastiveLoss`): with logits l = scale·c[j] + bias, sign +1 at j = diagonal and
 /// −1 elsewhere, z = sign·l, p = σ(z) and penalty w = (1 − p)^γ: writes
-/// g[j] = sign·(γ·p·w·log p − w·(1 − p))·gradientScale, adds exp(l − shift) to
-/// columnExpSums[j] (double), stores Σ_j exp(l − shift) in *rowExpSum, adds Σ g and Σ g·c to
-/// gradientSums[0] and [1], and returns −Σ_j w·log p (the row's sigmoid part, nats).
-double CVectorMath_sigmoidPairRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t diagonal, float scale,
-                                  float bias, float gamma, float gradientScale, float shift, double *columnExpSums,
-                                  double *rowExpSum, double *gradientSums);
-
-/// kl_i = Σ_j Q_ij (log Q_ij − log R_ij) for row i, from row i of the cosines c and of their
-/// transpose ct (l = scale·c + bias, lᵀ likewise): Q_ij = exp(lᵀ_j − shift)·inverseColumnSum
-/// with log Q_ij = lᵀ_j − columnLSE, log R_ij = l_j − rowLSE (the row's own log-sum-exps).
-double CVectorMath_sigmoidKLRow(int level, const float *c, const float *ct, ptrdiff_t n, float scale, float bias,
-                                float shift, float inverseColumnSum, float columnLSE, float rowLSE);
+/// g[j] = sign·(γ·p·w·log p − w·(1 − p))·gradientScale; with E_ij = exp(l − shift) adds E_ij
+/// to columnExpSums[j] and E_ij·(c[j] − ct[j]) to columnDifferences[j] (ct is row i of Cᵀ;
+/// both in double), stores Σ_j E_ij in *rowExpSum, adds Σ g and Σ g·c to gradientSums[0] and
+/// [1], and returns −Σ_j w·log p (the row's sigmoid part, nats).
+double CVectorMath_sigmoidPairRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
+                                  float scale, float bias, float gamma, float gradientScale, float shift,
+                                  double *columnExpSums, double *columnDifferences, double *rowExpSum,
+                                  double *gradientSums);
 
 /// Adds factor·(M_ji + R_ij − Q_ij) to g[j] for row i (∂KL/∂L), with E = exp(l − shift):
 /// Q_ji = E_ij·inverseColumnSums[j], M_ji = Q_ji·((l_j − columnLSE[j]) − (lᵀ_j − rowLSE[j]) −
