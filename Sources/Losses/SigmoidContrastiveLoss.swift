@@ -124,14 +124,16 @@ public struct SigmoidContrastiveLoss: Sendable {
         for view in online + target where view.rows != first.rows || view.columns != first.columns {
             throw LossError.shapeMismatch(what: "views", expected: "[\(first.rows), \(first.columns)] for every view", actual: "[\(view.rows), \(view.columns)]")
         }
-        for view in online + target {
-            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "projections", index: index) }
-        }
         let n = first.rows
         // Normalisation and the N×N×D products in the input's precision (float32 GEMMs for
         // Float input, as the original); the elementwise terms in Double.
         let unitOnline = online.map { $0.normalizedRows() }
         let unitTarget = target.map { $0.normalizedRows() }
+        // A non-finite entry makes its row's norm non-finite: only then look for it (a huge
+        // finite row can overflow its norm too, and passes as before).
+        for (view, unit) in zip(online + target, unitOnline + unitTarget) where !unit.norms.allSatisfy(\.isFinite) {
+            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "projections", index: index) }
+        }
         let exponent = Double.exp(logScale)
         let scale = Swift.min(Swift.max(exponent, 0), maxScale)
         let scaleHasGradient = exponent >= 0 && exponent <= maxScale

@@ -162,3 +162,22 @@ extension SigmoidContrastiveTests {
         }
     }
 }
+
+extension SigmoidContrastiveTests {
+    /// A NaN or an infinity in any view is reported with its index (Double and Float input);
+    /// huge finite values are not an error.
+    @Test func nonFiniteProjectionsAreRejected() throws {
+        let loss = try SigmoidContrastiveLoss(alpha: 1)
+        var bad = Self.xPrime
+        bad.elements[4] = .nan
+        #expect(throws: LossError.nonFiniteInput(what: "projections", index: 4)) { try loss.forward(online: Self.x, target: bad, gamma: 1) }
+        var infinite = Self.x.converted(to: Float.self)
+        infinite.elements[7] = -.infinity
+        #expect(throws: LossError.nonFiniteInput(what: "projections", index: 7)) {
+            try loss.forward(online: infinite, target: Self.xPrime.converted(to: Float.self), gamma: 1)
+        }
+        var huge = Self.x.converted(to: Float.self)
+        huge.elements[0] = 3e38
+        #expect(try loss.forward(online: huge, target: Self.xPrime.converted(to: Float.self), gamma: 1).loss.isFinite)
+    }
+}
