@@ -42,7 +42,7 @@ extension SigmoidContrastiveLoss {
                     // Cᵀ by a tiled copy (about half a product's time), row blocks of 16 over the
                     // cores.
                     nonisolated(unsafe) let (source, target) = (UnsafePointer(c), ct)
-                    RowParallelism.forEachChunk(rows: (n + 15) / 16, work: n * n) { _, blocks in
+                    RowParallelism.forEachChunk(rows: (n + 15) / 16, work: 4 * n * n) { _, blocks in
                         CVectorMath_transpose(source, n, n, blocks.lowerBound * 16, Swift.min(n, blocks.upperBound * 16), target)
                     }
                     terms = passes(c: c, ct: ct, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)

@@ -221,9 +221,10 @@ extension Double {
             x[2, 0] = 1e-13
             for k in 1..<d { x[2, k] = 0 }
             let (expected, expectedNorms) = x.normalizedRows()
-            var y = x.elements.map { Float($0) }
+            let source = x.elements.map { Float($0) }
+            var y = [Float](repeating: 0, count: 4 * d)
             var norms = [Float](repeating: 0, count: 4)
-            VectorMath.normalizeRows(&y, rows: 4, columns: d, epsilon: 1e-12, norms: &norms, kernels: kernels)
+            VectorMath.normalizeRows(source, into: &y, rows: 4, columns: d, epsilon: 1e-12, norms: &norms, kernels: kernels)
             #expect(firstMismatch(y.map(Double.init), expected.elements, absoluteTolerance: 1e-7, relativeTolerance: 1e-6) == nil)
             #expect(firstMismatch(norms.map(Double.init), expectedNorms, absoluteTolerance: 0, relativeTolerance: 1e-6) == nil)
             let g = Matrix<Double>(rows: 4, columns: d, elements: (0..<(4 * d)).map { _ in rng.nextGaussian() })

@@ -18,19 +18,23 @@ extension Matrix {
     public func normalizedRows(epsilon: Scalar = Matrix.defaultNormalizationEpsilon) -> (
         normalized: Matrix, norms: [Scalar]
     ) {
-        var result = self
         var norms = [Scalar](repeating: 0, count: rows)
         let d = columns
         if Scalar.self == Float.self, !elements.isEmpty {
-            result.elements.withUnsafeMutableBufferPointer { y in
-                norms.withUnsafeMutableBufferPointer { n in
-                    VectorMath.normalizeRows(
-                        UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Float.self), rows: rows, columns: d,
-                        epsilon: epsilon as! Float, norms: UnsafeMutableRawPointer(n.baseAddress!).assumingMemoryBound(to: Float.self))
+            // Written straight into the result (every element), no copy of self first.
+            let result = Matrix(rows: rows, columns: d) { y in
+                elements.withUnsafeBufferPointer { x in
+                    norms.withUnsafeMutableBufferPointer { n in
+                        VectorMath.normalizeRows(
+                            UnsafeRawPointer(x.baseAddress!).assumingMemoryBound(to: Float.self),
+                            into: UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Float.self), rows: rows, columns: d,
+                            epsilon: epsilon as! Float, norms: UnsafeMutableRawPointer(n.baseAddress!).assumingMemoryBound(to: Float.self))
+                    }
                 }
             }
             return (result, norms)
         }
+        var result = self
         result.elements.withUnsafeMutableBufferPointer { y in
             for i in 0..<rows {
                 var sum: Scalar = 0

@@ -79,19 +79,21 @@ public enum VectorMath {
         CVectorMath_scaleByRowPlusColumn(kernels.rawValue, x, n, rowFactor, columnFactors)
     }
 
-    /// Row normalisation in place: `norms[i] = ‖x_i‖₂`, `x_i ← x_i / max(norms[i], ε)`.
+    /// Row normalisation: `norms[i] = ‖x_i‖₂`, `y_i = x_i / max(norms[i], ε)`.
     ///
     /// - Parameters:
-    ///   - x: `[rows, columns]`, dense row-major; overwritten with the unit rows.
+    ///   - x: `[rows, columns]`, dense row-major.
+    ///   - y: Receives the unit rows (may be x).
     ///   - rows: Row count.
     ///   - columns: Row length.
     ///   - epsilon: ε, the floor of the divisor.
     ///   - norms: Receives the rows' norms.
     ///   - kernels: The set to run (default `best`).
     public static func normalizeRows(
-        _ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, norms: UnsafeMutablePointer<Float>, kernels: KernelSet = best
+        _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, norms: UnsafeMutablePointer<Float>,
+        kernels: KernelSet = best
     ) {
-        CVectorMath_normalizeRows(kernels.rawValue, x, x, rows, columns, epsilon, norms)
+        CVectorMath_normalizeRows(kernels.rawValue, x, y, rows, columns, epsilon, norms)
     }
 
     /// Backward of `normalizeRows` in place: `g_i ← (g_i − (g_i·y_i)·y_i)/norms[i]` for rows with
