@@ -49,8 +49,8 @@ public struct DCLLoss: Sendable {
     ///   - view1: z2, `[N, d]`.
     ///   - step: Global step for logging.
     /// - Returns: The loss and ∂loss/∂z1, ∂loss/∂z2.
-    /// - Throws: `LossError` for mismatched shapes or N < 2 (no negatives: the originals return
-    ///   −∞ or −9e15).
+    /// - Throws: `LossError` for mismatched shapes, N < 2 (no negatives: the originals return
+    ///   −∞ or −9e15) or a non-finite entry.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
@@ -62,6 +62,9 @@ public struct DCLLoss: Sendable {
         let n = view0.rows, d = view0.columns, t = temperature
         guard n >= 2 else {
             throw LossError.invalidParameter(name: "batch", value: "\(n)", reason: "DCL needs at least 2 pairs (with 1 there are no negatives and the originals return −inf or −9e15)")
+        }
+        for (name, view) in [("view0", view0), ("view1", view1)] {
+            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: name, index: index) }
         }
         // In the input's precision (the originals run float32 on float32 input); sums in Double.
         let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)

@@ -251,7 +251,7 @@ public struct NTXentLoss: Sendable {
     ///   - view1: `[N, d]`.
     ///   - step: Global step for logging.
     /// - Returns: The loss and ∂loss/∂view0, ∂loss/∂view1 (`[N, d]` each).
-    /// - Throws: `LossError` for mismatched shapes or an empty batch.
+    /// - Throws: `LossError` for mismatched shapes, an empty batch or a non-finite entry.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
@@ -262,6 +262,9 @@ public struct NTXentLoss: Sendable {
         }
         let n = view0.rows, d = view0.columns
         guard n > 0 else { throw LossError.emptyBatch }
+        for (name, view) in [("view0", view0), ("view1", view1)] {
+            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: name, index: index) }
+        }
         // In the input's precision (the original runs float32 on float32 input); sums in Double.
         let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
         var (h, z, norms) = try stacked.cosineSimilarities()

@@ -31,3 +31,17 @@ import Testing
         #expect(!logged.keys.contains { $0.hasPrefix("never/") })
     }
 }
+
+/// NT-Xent and DCL reject NaN and ∞ like the other losses (the originals return NaN).
+@Suite struct NonFiniteViewTests {
+    @Test func ntxentAndDCLNameTheViewAndIndex() throws {
+        var bad = LossLoggingTests.view1
+        bad.elements[5] = .nan
+        #expect(throws: LossError.nonFiniteInput(what: "view1", index: 5)) { try NTXentLoss().forward(view0: LossLoggingTests.view0, view1: bad) }
+        var infinite = LossLoggingTests.view0.converted(to: Float.self)
+        infinite.elements[2] = .infinity
+        #expect(throws: LossError.nonFiniteInput(what: "view0", index: 2)) {
+            try DCLLoss(sigma: 0.5).forward(view0: infinite, view1: LossLoggingTests.view1.converted(to: Float.self))
+        }
+    }
+}
