@@ -36,7 +36,12 @@ import Testing
             #expect(Set(writers.map(\.filePath)).count == 5)
             let reader = try LogdirReader(path: directory)
             #expect(reader.runs.count == 1)
-            #expect(try reader.scalars(in: reader.runs[0], semantics: .raw)["x"]?.map(\.value) == [0, 1, 2, 3, 4])
+            // A run's files are read in name order. The names end in the process-wide counter in
+            // decimal (as torch and TF name them), and tests running concurrently create writers
+            // too, so these five counters can straddle 99/100 and sort differently from their
+            // creation order: the expected values follow the file names.
+            let byName = writers.indices.sorted { (writers[$0].filePath as NSString).lastPathComponent < (writers[$1].filePath as NSString).lastPathComponent }
+            #expect(try reader.scalars(in: reader.runs[0], semantics: .raw)["x"]?.map(\.value) == byName.map(Double.init))
         }
     }
 
