@@ -56,21 +56,13 @@ public struct DCLLoss: Sendable {
     public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
         loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
     ) {
-        guard view0.rows == view1.rows, view0.columns == view1.columns else {
-            throw LossError.shapeMismatch(what: "view1", expected: "[\(view0.rows), \(view0.columns)] like view0", actual: "[\(view1.rows), \(view1.columns)]")
-        }
-        let n = view0.rows, d = view0.columns, t = temperature
+        // In the input's precision (the originals run float32 on float32 input); sums in Double.
+        var views = try StackedViews(view0: view0, view1: view1)
+        let n = views.n, m = 2 * n, t = temperature
         guard n >= 2 else {
             throw LossError.invalidParameter(name: "batch", value: "\(n)", reason: "DCL needs at least 2 pairs (with 1 there are no negatives and the originals return −inf or −9e15)")
         }
-        for (name, view) in [("view0", view0), ("view1", view1)] {
-            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: name, index: index) }
-        }
-        // In the input's precision (the originals run float32 on float32 input); sums in Double.
-        let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
-        var (h, z, norms) = try stacked.cosineSimilarities()
-        let m = 2 * n
-        let positives = (0..<m).map { h[$0, ($0 + n) % m].doubleValue }
+        let positives = views.positives
         var weights = [Double](repeating: 1, count: n)
         var pi = [Double](repeating: 0, count: n)
         if let sigma {
@@ -81,11 +73,11 @@ public struct DCLLoss: Sendable {
         // needs G + Gᵀ: (P + Pᵀ)/(2N·T) from the softmax, then the partner entries, where
         // G[r, p] = −w_r/(2N·T) and w_r = w_p.
         let gradientScale = 1 / (Double(m) * t)
-        let lse = h.symmetrizeSoftmaxRows(scale: Scalar(1 / t), bound: 1, probabilityScale: Scalar(gradientScale)) { r in (r, (r + n) % m) }
+        let lse = views.cosines.symmetrizeSoftmaxRows(scale: Scalar(1 / t), bound: 1, probabilityScale: Scalar(gradientScale)) { r in (r, (r + n) % m) }
         var loss = 0.0
         for r in 0..<m {
             loss += -weights[r % n] * positives[r] / t + lse[r]
-            h[r, (r + n) % m] = Scalar(-2 * weights[r % n] * gradientScale)
+            views.cosines[r, (r + n) % m] = Scalar(-2 * weights[r % n] * gradientScale)
         }
         loss /= Double(m)
         if let sigma, !detachesWeights {
@@ -94,15 +86,15 @@ public struct DCLLoss: Sendable {
             let mean = zip(pi, positives).reduce(0) { $0 + $1.0 * $1.1 }
             for k in 0..<n {
                 let extra = Scalar(pi[k] * (positives[k] - mean) / (sigma * t))
-                h[k, n + k] += extra
-                h[n + k, k] += extra
+                views.cosines[k, n + k] += extra
+                views.cosines[n + k, k] += extra
             }
         }
-        let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: z, norms: norms)
+        let (g0, g1) = try views.viewGradients()
         if let logger, let step {
             try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step)
             if sigma != nil { try logger.logScalar(tag: tagPrefix + "min_weight", value: weights.min() ?? 1, step: step) }
         }
-        return (loss, Matrix(rows: n, columns: d, elements: Array(dx.elements[0..<(n * d)])), Matrix(rows: n, columns: d, elements: Array(dx.elements[(n * d)...])))
+        return (loss, g0, g1)
     }
 }

@@ -257,34 +257,23 @@ public struct NTXentLoss: Sendable {
     public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
         loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
     ) {
-        guard view0.rows == view1.rows, view0.columns == view1.columns else {
-            throw LossError.shapeMismatch(what: "view1", expected: "[\(view0.rows), \(view0.columns)] like view0", actual: "[\(view1.rows), \(view1.columns)]")
-        }
-        let n = view0.rows, d = view0.columns
-        guard n > 0 else { throw LossError.emptyBatch }
-        for (name, view) in [("view0", view0), ("view1", view1)] {
-            if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: name, index: index) }
-        }
-        // In the input's precision (the original runs float32 on float32 input); sums in Double.
-        let stacked = Matrix<Scalar>(rows: 2 * n, columns: d, elements: view0.elements + view1.elements)
-        var (h, z, norms) = try stacked.cosineSimilarities()
+        var views = try StackedViews(view0: view0, view1: view1)
+        guard views.n > 0 else { throw LossError.emptyBatch }
         // G = (P − onehot(partner))/(2N) is ∂L/∂S with S = C/T, and ∂L/∂C = G/T. The backward
         // needs G + Gᵀ: (P + Pᵀ)/(2N·T) from the softmax, minus 2/(2N·T) at the partners
-        // (the partner map is an involution).
-        let m = 2 * n
-        let positives = (0..<m).map { h[$0, ($0 + n) % m].doubleValue }
+        // (the partner map is an involution). In the input's precision (the original runs
+        // float32 on float32 input); sums in Double.
+        let n = views.n, m = 2 * n
         let gradientScale = 1 / (Scalar(m) * Scalar(temperature))
-        let lse = h.symmetrizeSoftmaxRows(scale: Scalar(1 / temperature), bound: 1, probabilityScale: gradientScale) { r in (r, -1) }
+        let lse = views.cosines.symmetrizeSoftmaxRows(scale: Scalar(1 / temperature), bound: 1, probabilityScale: gradientScale) { r in (r, -1) }
         var loss = 0.0
         for r in 0..<m {
-            loss += lse[r] - positives[r] / temperature
-            h[r, (r + n) % m] -= 2 * gradientScale
+            loss += lse[r] - views.positives[r] / temperature
+            views.cosines[r, (r + n) % m] -= 2 * gradientScale
         }
         loss /= Double(m)
-        let dx = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: z, norms: norms)
+        let (g0, g1) = try views.viewGradients()
         if let logger, let step { try logger.logScalar(tag: tagPrefix + "loss", value: loss, step: step) }
-        let g0 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[0..<(n * d)]))
-        let g1 = Matrix<Scalar>(rows: n, columns: d, elements: Array(dx.elements[(n * d)...]))
         return (loss, g0, g1)
     }
 }
