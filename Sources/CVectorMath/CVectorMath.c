@@ -122,14 +122,15 @@ double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n
 }
 
 void CVectorMath_transpose(const float *a, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t rowBegin, ptrdiff_t rowEnd,
-                           float *t) {
+                           ptrdiff_t columnBegin, ptrdiff_t columnEnd, float *t) {
     // 16 × 16 tiles through a local buffer: every read and every write is a whole 64-byte row
     // of a tile (a direct strided copy writes one float per cache line, and with rows of 4 KB
     // the lines of a tile all compete for the same L1 set).
     float tile[16][16], line[16];
-    const ptrdiff_t fullRows = rowBegin + (rowEnd - rowBegin) / 16 * 16, fullColumns = columns / 16 * 16;
+    const ptrdiff_t fullRows = rowBegin + (rowEnd - rowBegin) / 16 * 16;
+    const ptrdiff_t fullColumns = columnBegin + (columnEnd - columnBegin) / 16 * 16;
     for (ptrdiff_t i0 = rowBegin; i0 < fullRows; i0 += 16) {
-        for (ptrdiff_t j0 = 0; j0 < fullColumns; j0 += 16) {
+        for (ptrdiff_t j0 = columnBegin; j0 < fullColumns; j0 += 16) {
             for (int i = 0; i < 16; i++) __builtin_memcpy(tile[i], a + (i0 + i) * columns + j0, sizeof tile[i]);
             for (int j = 0; j < 16; j++) {
                 for (int i = 0; i < 16; i++) line[i] = tile[i][j];
@@ -137,8 +138,8 @@ void CVectorMath_transpose(const float *a, ptrdiff_t rows, ptrdiff_t columns, pt
             }
         }
         for (ptrdiff_t i = i0; i < i0 + 16; i++)
-            for (ptrdiff_t j = fullColumns; j < columns; j++) t[j * rows + i] = a[i * columns + j];
+            for (ptrdiff_t j = fullColumns; j < columnEnd; j++) t[j * rows + i] = a[i * columns + j];
     }
     for (ptrdiff_t i = fullRows; i < rowEnd; i++)
-        for (ptrdiff_t j = 0; j < columns; j++) t[j * rows + i] = a[i * columns + j];
+        for (ptrdiff_t j = columnBegin; j < columnEnd; j++) t[j * rows + i] = a[i * columns + j];
 }

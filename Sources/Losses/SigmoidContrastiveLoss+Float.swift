@@ -1,4 +1,5 @@
 import CVectorMath
+import Dispatch
 import Numerics
 
 extension SigmoidContrastiveLoss {
@@ -32,34 +33,54 @@ extension SigmoidContrastiveLoss {
     ) throws -> PairTerms {
         let n = x.rows, d = x.columns
         var terms = PairTerms(sigmoidPart: 0, klSum: 0, gradientSum: 0, gradientDotCosine: 0)
-        // Every element is written: C by the product (β = 0), Cᵀ by the copy, G by pass 1.
+        // Every element is written: C by the product (β = 0), Cᵀ and G in pass 1.
         _ = try Matrix<Float>(rows: 3 * n, columns: n) { (buffer) throws(LinearAlgebraError) in
             let (c, ct, g) = (buffer.baseAddress!, buffer.baseAddress! + n * n, buffer.baseAddress! + 2 * n * n)
             try x.elements.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
                 try y.elements.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) in
                     try Matrix<Float>.rowBlockedGEMM(
                         transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: xp.baseAddress!, lda: d, b: yp.baseAddress!, ldb: d, beta: 0, c: c, ldc: n)
-                    // Cᵀ by a tiled copy (about half a product's time), row blocks of 16 over the
-                    // cores.
-                    nonisolated(unsafe) let (source, target) = (UnsafePointer(c), ct)
-                    RowParallelism.forEachChunk(rows: (n + 15) / 16, work: 4 * n * n) { _, blocks in
-                        CVectorMath_transpose(source, n, n, blocks.lowerBound * 16, Swift.min(n, blocks.upperBound * 16), target)
-                    }
                     terms = passes(c: c, ct: ct, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
                     try onlineGradient.elements.withUnsafeMutableBufferPointer { (dx) throws(LinearAlgebraError) in
-                        try Matrix<Float>.rowBlockedGEMM(
-                            transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: yp.baseAddress!, ldb: d, beta: 1,
-                            c: dx.baseAddress!, ldc: d)
-                    }
-                    try targetGradient.elements.withUnsafeMutableBufferPointer { (dy) throws(LinearAlgebraError) in
-                        try Matrix<Float>.rowBlockedGEMM(
-                            transposeA: true, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: xp.baseAddress!, ldb: d, beta: 1,
-                            c: dy.baseAddress!, ldc: d)
+                        try targetGradient.elements.withUnsafeMutableBufferPointer { (dy) throws(LinearAlgebraError) in
+                            try gradientProducts(
+                                g: g, n: n, d: d, factor: factor, online: xp.baseAddress!, target: yp.baseAddress!, onlineGradient: dx.baseAddress!,
+                                targetGradient: dy.baseAddress!)
+                        }
                     }
                 }
             }
         }
         return terms
+    }
+
+    /// `dx += factor·G·x̂′` and `dy += factor·Gᵀ·x̂` (`[n, d]` each, G `[n, n]`). Two processors
+    /// and a large enough problem: the two products at once, one per core with one-thread BLAS
+    /// (one hand-off instead of two row-blocked products); otherwise `rowBlockedGEMM` each.
+    private static func gradientProducts(
+        g: UnsafePointer<Float>, n: Int, d: Int, factor: Float, online x: UnsafePointer<Float>, target y: UnsafePointer<Float>,
+        onlineGradient dx: UnsafeMutablePointer<Float>, targetGradient dy: UnsafeMutablePointer<Float>
+    ) throws(LinearAlgebraError) {
+        guard BLASThreads.processorCount >= 2, n * n * d >= Matrix<Float>.rowBlockThreshold else {
+            try Matrix<Float>.rowBlockedGEMM(
+                transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: y, ldb: d, beta: 1, c: dx, ldc: d)
+            try Matrix<Float>.rowBlockedGEMM(
+                transposeA: true, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: x, ldb: d, beta: 1, c: dy, ldc: d)
+            return
+        }
+        // Every size and leading dimension here is n or d, which the product of C validated: the
+        // calls cannot fail.
+        let threads = BLASThreads.count
+        BLASThreads.set(1)
+        defer { BLASThreads.set(threads) }
+        nonisolated(unsafe) let (gp, xp, yp, dxp, dyp) = (g, x, y, dx, dy)
+        DispatchQueue.concurrentPerform(iterations: 2) { product in
+            if product == 0 {
+                try? Float.gemm(transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: gp, lda: n, b: yp, ldb: d, beta: 1, c: dxp, ldc: d)
+            } else {
+                try? Float.gemm(transposeA: true, transposeB: false, m: n, n: d, k: n, alpha: factor, a: gp, lda: n, b: xp, ldb: d, beta: 1, c: dyp, ldc: d)
+            }
+        }
     }
 
     /// The two passes of `floatPairTerms` on C, Cᵀ (read) and G (written), each `[n, n]`.
@@ -87,6 +108,9 @@ extension SigmoidContrastiveLoss {
                         // Chunks write their own rows and partial slots only.
                         nonisolated(unsafe) let (c, ct, gp, rs, cp, sp, dp) = (c, ct, g, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
                         RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
+                            // This chunk's rows of Cᵀ (C's columns, a tiled copy) first: pass 1 reads
+                            // them, and no other chunk does.
+                            CVectorMath_transpose(c, n, n, 0, n, range.lowerBound, range.upperBound, ct)
                             var part = 0.0
                             for i in range {
                                 part += CVectorMath_sigmoidPairRow(

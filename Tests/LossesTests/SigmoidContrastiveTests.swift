@@ -142,12 +142,14 @@ extension SigmoidContrastiveTests {
 extension SigmoidContrastiveTests {
     /// Float input (the `CVectorMath` kernels for 2s ≤ 80, the Double passes above) agrees with
     /// Double input to float32 accuracy: loss, KL, every gradient, ∂/∂τ and ∂/∂b, for each
-    /// penalty form (γ = 0, 1, other), with and without the KL gradient, on a size with a vector
+    /// penalty form (γ = 0, 1, other), with and without the KL gradient, on sizes with a vector
     /// tail and on the multi-view loop.
-    @Test(arguments: [(0.0, 1.0, 5.0), (1.0, 0.0, 5.0), (0.5, 1.0, 5.0), (2.0, 0.5, 30.0), (1.0, 1.0, 60.0)])
-    func floatPathMatchesDouble(gamma: Double, alpha: Double, scale: Double) throws {
+    @Test(arguments: [(0.0, 1.0, 5.0, 37), (1.0, 0.0, 5.0, 37), (0.5, 1.0, 5.0, 37), (2.0, 0.5, 30.0, 37), (1.0, 1.0, 60.0, 37), (1.0, 1.0, 5.0, 300)])
+    func floatPathMatchesDouble(gamma: Double, alpha: Double, scale: Double, n: Int) throws {
         var rng = RepeatableRandomNumberGenerator(seed: 31)
-        let n = 37, d = 6
+        // n = 300 with d = 48 is above the size from which the passes and products split over
+        // the processors (the two gradient products then run at once).
+        let d = n > 100 ? 48 : 6
         let views = (0..<3).map { _ in Matrix<Double>(rows: n, columns: d, elements: (0..<(n * d)).map { _ in rng.nextGaussian() }) }
         let loss = try SigmoidContrastiveLoss(logScale: Double.log(scale), bias: -4, maxScale: 100, alpha: alpha)
         let double = try loss.forward(online: views, target: Array(views[0..<2]), gamma: gamma)

@@ -90,9 +90,10 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
                                 float floor, double weight, double *scratch);
 
-/// Rows rowBegin..<rowEnd of a dense [rows, columns] matrix a, transposed into the dense
-/// [columns, rows] matrix t (t[j·rows + i] = a[i·columns + j]); 16 × 16 tiles.
+/// The block rowBegin..<rowEnd × columnBegin..<columnEnd of a dense [rows, columns] matrix a,
+/// transposed into the dense [columns, rows] matrix t (t[j·rows + i] = a[i·columns + j]);
+/// 16 × 16 tiles.
 void CVectorMath_transpose(const float *a, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t rowBegin, ptrdiff_t rowEnd,
-                           float *t);
+                           ptrdiff_t columnBegin, ptrdiff_t columnEnd, float *t);
 
 #endif
