@@ -79,7 +79,6 @@ double CVectorMath_scaledSoftmaxRow(int level, const float *x, float *p, ptrdiff
     DISPATCH(scaledSoftmaxRowKernel, x, p, n, scale, probabilityScale, e0, e1, shift)
 }
 
-void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n) { DISPATCH(addWidenedKernel, x, acc, n) }
 
 double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, float scale, float shift, float floor,
                              ptrdiff_t e0, ptrdiff_t e1) {

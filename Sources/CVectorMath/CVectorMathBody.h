@@ -193,19 +193,6 @@ ATTR void NAME(scaleByRowPlusColumnKernel)(float *x, ptrdiff_t n, float rowFacto
     for (; j < n; j++) x[j] *= columnFactors[j] + rowFactor;
 }
 
-ATTR void NAME(addWidenedKernel)(const float *x, double *acc, ptrdiff_t n) {
-    ptrdiff_t j = 0;
-    for (; j + 8 <= n; j += 8) {
-        vf8 v;
-        vd8 a;
-        __builtin_memcpy(&v, x + j, sizeof v);
-        __builtin_memcpy(&a, acc + j, sizeof a);
-        a += __builtin_convertvector(v, vd8);
-        __builtin_memcpy(acc + j, &a, sizeof a);
-    }
-    for (; j < n; j++) acc[j] += x[j];
-}
-
 /// Lanes j..j+15 of a row: whether each is < n (as a mask).
 INLINE vi NAME(inside)(ptrdiff_t j, ptrdiff_t n) {
     const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};

@@ -198,61 +198,23 @@ public struct QAReLoss: Sendable {
     static func logMeanSimCLR<Scalar: BLASScalar>(_ cosine: consuming Matrix<Scalar>, clamped: Bool, weight: Double) -> (Double, Matrix<Scalar>) {
         let m = cosine.rows, t = simclrTemperature
         let floor = clamped ? Scalar(similarityFloor) : -.infinity, inverseT = Scalar(1 / t)
-        var sums = [Double](repeating: 0, count: m)
         // E over C's buffer, unless the clamp's mask needs C afterwards.
         let kept: Matrix<Scalar>? = clamped ? copy cosine : nil
         var e = cosine
-        e.elements.withUnsafeMutableBufferPointer { eBuffer in
-            sums.withUnsafeMutableBufferPointer { sBuffer in
-                nonisolated(unsafe) let (o, s) = (eBuffer, sBuffer)
-                RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                    for r in rows {
-                        if Scalar.self == Float.self {
-                            let row = UnsafeMutableRawPointer(o.baseAddress! + r * m).assumingMemoryBound(to: Float.self)
-                            s[r] = VectorMath.exponentialSum(row, into: row, count: m, scale: inverseT as! Float, shift: 0, floor: floor as! Float, excluding: -1, -1)
-                            continue
-                        }
-                        var sum = 0.0
-                        for j in 0..<m {
-                            let value = Scalar.exp(Swift.max(o[r * m + j], floor) * inverseT)
-                            o[r * m + j] = value
-                            sum += value.doubleValue
-                        }
-                        s[r] = sum
-                    }
-                }
-            }
-        }
+        let sums = e.exponentiateRows(scale: inverseT, shift: 0, floor: floor)
         let a = (0..<m).map { e[$0 ^ 1, $0].doubleValue }, den = sums.map { $0 - selfTerm }
         let ratios = (0..<m).map { a[$0] / den[$0] }
         let mean = ratios.reduce(0, +) / Double(m)
         let dr = -1 / (Double(m) * mean)
         // ∂/∂E[k, r] = −dr·a_r/d_r² for every k, plus dr/d_r at the positive (k = r⊕1); times
         // E/t for ∂/∂C, and the weight.
-        let u = (0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) }
+        e.multiplyByRowPlusColumnFactors((0..<m).map { Scalar(weight * -dr * a[$0] / (den[$0] * den[$0]) / t) })
         let v = (0..<m).map { weight * dr / den[$0] / t }
-        let clampSource = kept ?? Matrix(rows: 0, columns: 0)
-        e.elements.withUnsafeMutableBufferPointer { eBuffer in
-            clampSource.elements.withUnsafeBufferPointer { raw in
-                u.withUnsafeBufferPointer { uBuffer in
-                    nonisolated(unsafe) let (ep, c, up) = (eBuffer, raw, uBuffer)
-                    RowParallelism.forEachChunk(rows: m, work: m * m) { _, rows in
-                        for k in rows {
-                            let row = k * m
-                            if Scalar.self == Float.self {
-                                VectorMath.scaleByRowPlusColumn(
-                                    UnsafeMutableRawPointer(ep.baseAddress! + row).assumingMemoryBound(to: Float.self), count: m,
-                                    rowFactor: up[k] as! Float, columnFactors: UnsafeRawPointer(up.baseAddress!).assumingMemoryBound(to: Float.self))
-                            } else {
-                                for j in 0..<m { ep[row + j] *= up[k] + up[j] }
-                            }
-                            // Row k holds the partner entry of column r = k⊕1 (a_r = E[k, r]).
-                            let r = k ^ 1
-                            ep[row + r] += Scalar((v[r] + v[k]) * a[r])
-                            if clamped { for j in 0..<m where c[row + j] < floor { ep[row + j] = 0 } }
-                        }
-                    }
-                }
+        // Row k holds the partner entry of column r = k⊕1 (a_r = E[k, r]).
+        for k in 0..<m { e[k, k ^ 1] += Scalar((v[k ^ 1] + v[k]) * a[k ^ 1]) }
+        if let kept {
+            e.elements.withUnsafeMutableBufferPointer { ep in
+                kept.elements.withUnsafeBufferPointer { c in for i in c.indices where c[i] < floor { ep[i] = 0 } }
             }
         }
         return (-Double.log(mean), e)

@@ -203,9 +203,6 @@ extension Double {
             var scaled = x
             VectorMath.scaleByRowPlusColumn(&scaled, count: n, rowFactor: 0.75, columnFactors: u, kernels: kernels)
             #expect(zip(scaled, (0..<n).map { x[$0] * (u[$0] + 0.75) }).allSatisfy { abs($0 - $1) <= $1.ulp })
-            var accumulator = (0..<n).map { Double($0) }
-            VectorMath.addWidened(x, into: &accumulator, count: n, kernels: kernels)
-            #expect(accumulator == (0..<n).map { Double($0) + Double(x[$0]) })
         }
     }
 

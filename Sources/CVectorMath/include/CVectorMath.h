@@ -46,9 +46,6 @@ double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, f
 /// x[j] *= rowFactor + columnFactors[j] for j < n.
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors);
 
-/// acc[j] += (double)x[j] for j < n.
-void CVectorMath_addWidened(int level, const float *x, double *acc, ptrdiff_t n);
-
 /// Row i of the sigmoid contrastive loss's first pass (Float path of
 /// `SigmoidContrastiveLoss`): with logits l = scale·c[j] + bias, sign +1 at j = diagonal and
 /// −1 elsewhere, z = sign·l, p = σ(z) and penalty w = (1 − p)^γ: writes

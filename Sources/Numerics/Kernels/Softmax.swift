@@ -208,22 +208,44 @@ extension Matrix {
             return lse
         }
         let shift = scale * bound
+        let sums = exponentiateRows(scale: scale, shift: shift, excluding: excluded)
+        multiplyByRowPlusColumnFactors((0..<n).map { r in sums[r] > 0 ? k * (rowWeights?[r] ?? 1) / Scalar(sums[r]) : 0 })
+        return sums.map { $0 > 0 ? shift.doubleValue + Double.log($0) : -.infinity }
+    }
+
+    /// In place, row by row: `x_rc ← exp(scale·max(x_rc, floor) − shift)`, 0 at the (up to two)
+    /// left-out columns of each row. Float data runs `VectorMath.exponentialSum`; rows over the
+    /// processors.
+    ///
+    /// - Parameters:
+    ///   - scale: Multiplies the clamped entries.
+    ///   - shift: Subtracted after scaling (chosen by the caller so that nothing overflows).
+    ///   - floor: Lower clamp of the entries, default −∞ (none).
+    ///   - excluded: Row → up to two left-out columns (−1 for none); runs on several threads.
+    /// - Returns: Each row's sum of the new entries, in Double.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func exponentiateRows(
+        scale: Scalar, shift: Scalar, floor: Scalar = -.infinity, excluding excluded: @Sendable (Int) -> (Int, Int) = { _ in (-1, -1) }
+    ) -> [Double] {
+        let (n, m) = (rows, columns)
         var sums = [Double](repeating: 0, count: n)
         elements.withUnsafeMutableBufferPointer { xBuffer in
             sums.withUnsafeMutableBufferPointer { sBuffer in
                 nonisolated(unsafe) let (x, s) = (xBuffer, sBuffer)
-                RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
+                RowParallelism.forEachChunk(rows: n, work: n * m) { _, range in
                     for r in range {
                         let (e0, e1) = excluded(r)
-                        let row = x.baseAddress! + r * n
+                        let row = x.baseAddress! + r * m
                         if Scalar.self == Float.self {
                             let floats = UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self)
-                            s[r] = VectorMath.exponentialSum(floats, into: floats, count: n, scale: scale as! Float, shift: shift as! Float, excluding: e0, e1)
+                            s[r] = VectorMath.exponentialSum(
+                                floats, into: floats, count: m, scale: scale as! Float, shift: shift as! Float, floor: floor as! Float, excluding: e0, e1)
                             continue
                         }
                         var sum = 0.0
-                        for c in 0..<n {
-                            let e = c == e0 || c == e1 ? 0 : Scalar.exp(scale * row[c] - shift)
+                        for c in 0..<m {
+                            let e = c == e0 || c == e1 ? 0 : Scalar.exp(scale * Swift.max(row[c], floor) - shift)
                             row[c] = e
                             sum += e.doubleValue
                         }
@@ -232,25 +254,36 @@ extension Matrix {
                 }
             }
         }
-        let factors = (0..<n).map { r in sums[r] > 0 ? k * (rowWeights?[r] ?? 1) / Scalar(sums[r]) : 0 }
+        return sums
+    }
+
+    /// In place on a square matrix: `x_rc ← x_rc·(u_r + u_c)`, the symmetrised form of a gradient
+    /// whose entries are `x_rc·u_c` (or `x_rc·u_r`) on a symmetric x. Float data runs
+    /// `VectorMath.scaleByRowPlusColumn`; rows over the processors.
+    ///
+    /// - Parameter u: n factors.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func multiplyByRowPlusColumnFactors(_ u: [Scalar]) {
+        precondition(rows == columns && u.count == rows, "multiplyByRowPlusColumnFactors: [\(rows), \(columns)] with \(u.count) factors")
+        let n = rows
         elements.withUnsafeMutableBufferPointer { xBuffer in
-            factors.withUnsafeBufferPointer { fBuffer in
-                nonisolated(unsafe) let (x, u) = (xBuffer, fBuffer)
+            u.withUnsafeBufferPointer { uBuffer in
+                nonisolated(unsafe) let (x, f) = (xBuffer, uBuffer)
                 RowParallelism.forEachChunk(rows: n, work: n * n) { _, range in
                     for r in range {
                         let row = x.baseAddress! + r * n
                         if Scalar.self == Float.self {
                             VectorMath.scaleByRowPlusColumn(
-                                UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), count: n, rowFactor: u[r] as! Float,
-                                columnFactors: UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: Float.self))
+                                UnsafeMutableRawPointer(row).assumingMemoryBound(to: Float.self), count: n, rowFactor: f[r] as! Float,
+                                columnFactors: UnsafeRawPointer(f.baseAddress!).assumingMemoryBound(to: Float.self))
                             continue
                         }
-                        for c in 0..<n { row[c] *= u[r] + u[c] }
+                        for c in 0..<n { row[c] *= f[r] + f[c] }
                     }
                 }
             }
         }
-        return sums.map { $0 > 0 ? shift.doubleValue + Double.log($0) : -.infinity }
     }
 
     /// `A + Aᵀ` of a square matrix, in 64 × 64 tiles (row blocks over the processors); every

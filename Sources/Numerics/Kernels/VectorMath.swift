@@ -27,7 +27,8 @@ public enum VectorMath {
     /// Every set this processor runs, fastest first.
     public static var available: [KernelSet] { KernelSet.allCases.filter { $0 <= best }.reversed() }
 
-    /// `y[j] = exp(scale · max(x[j], floor))`; x and y may be the same memory.
+    /// `y[j] = exp(scale · max(x[j], floor))`; x and y may be the same memory. The exponential
+    /// every kernel here uses, on its own (the accuracy tests check it through this).
     ///
     /// - Parameters:
     ///   - x: n arguments.
@@ -42,7 +43,8 @@ public enum VectorMath {
         CVectorMath_exp(kernels.rawValue, x, y, n, scale, floor)
     }
 
-    /// `y[j] = log(1 + x[j])` for `x[j] ≥ 0`; x and y may be the same memory.
+    /// `y[j] = log(1 + x[j])` for `x[j] ≥ 0`; x and y may be the same memory. The logarithm of
+    /// the sigmoid loss's kernel, on its own (the accuracy tests check it through this).
     ///
     /// - Parameters:
     ///   - x: n arguments ≥ 0.
@@ -114,10 +116,6 @@ public enum VectorMath {
         CVectorMath_normalizeRowsBackward(kernels.rawValue, g, normalized, rows, columns, norms, epsilon)
     }
 
-    /// `accumulator[j] += Double(x[j])` for j < n.
-    public static func addWidened(_ x: UnsafePointer<Float>, into accumulator: UnsafeMutablePointer<Double>, count n: Int, kernels: KernelSet = best) {
-        CVectorMath_addWidened(kernels.rawValue, x, accumulator, n)
-    }
 
     /// One row of `Matrix.scaledSoftmaxAndLogSumExpRows` on Float data.
     ///
