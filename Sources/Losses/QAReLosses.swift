@@ -1,5 +1,4 @@
 import CVectorMath
-import Dispatch
 public import Numerics
 public import ScalarLogging
 
@@ -170,13 +169,10 @@ public struct QAReLoss: Sendable {
         if matrices.count < 2 || BLASThreads.processorCount < 2 || matrices[0].rows < 256 {
             return try matrices.map { try $0.symmetricEigenDecomposition() }
         }
-        let threads = BLASThreads.count
-        BLASThreads.set(1)
-        defer { BLASThreads.set(threads) }
         nonisolated(unsafe) var results = [Result<(values: [Scalar], vectors: Matrix<Scalar>), LinearAlgebraError>?](repeating: nil, count: matrices.count)
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: matrices.count) { index in
+            BLASThreads.concurrentlyOnOneThreadEach(iterations: matrices.count) { index in
                 slots[index] = Result { () throws(LinearAlgebraError) in try matrices[index].symmetricEigenDecomposition() }
             }
         }

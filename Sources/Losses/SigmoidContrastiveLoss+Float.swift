@@ -1,5 +1,4 @@
 import CVectorMath
-import Dispatch
 import Numerics
 
 extension SigmoidContrastiveLoss {
@@ -70,11 +69,8 @@ extension SigmoidContrastiveLoss {
         }
         // Every size and leading dimension here is n or d, which the product of C validated: the
         // calls cannot fail.
-        let threads = BLASThreads.count
-        BLASThreads.set(1)
-        defer { BLASThreads.set(threads) }
         nonisolated(unsafe) let (gp, xp, yp, dxp, dyp) = (g, x, y, dx, dy)
-        DispatchQueue.concurrentPerform(iterations: 2) { product in
+        BLASThreads.concurrentlyOnOneThreadEach(iterations: 2) { product in
             if product == 0 {
                 try? Float.gemm(transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: gp, lda: n, b: yp, ldb: d, beta: 1, c: dxp, ldc: d)
             } else {

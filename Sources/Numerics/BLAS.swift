@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -206,6 +207,23 @@ public enum BLASThreads {
 
     /// The number of processors OpenBLAS was configured for (`openblas_get_num_procs`).
     public static var processorCount: Int { Int(openblas_get_num_procs()) }
+
+    /// Runs independent BLAS/LAPACK jobs at once on Dispatch's workers, OpenBLAS on one thread
+    /// during the call (the previous count is restored afterwards).
+    ///
+    /// The package's way to use both cores for a few large calls: unlike OpenBLAS's own
+    /// threads, Dispatch's workers do not spin after the work (see `Matrix.rowBlockedGEMM`).
+    /// The thread count is process-wide, so other BLAS calls made meanwhile also run on one.
+    ///
+    /// - Parameters:
+    ///   - iterations: Job count.
+    ///   - body: Receives the job index; must only write state owned by its job.
+    public static func concurrentlyOnOneThreadEach(iterations: Int, _ body: @Sendable (Int) -> Void) {
+        let threads = count
+        set(1)
+        defer { set(threads) }
+        withoutActuallyEscaping(body) { body in DispatchQueue.concurrentPerform(iterations: iterations, execute: body) }
+    }
 }
 
 /// Which OpenBLAS kernels run, and the correction this package makes when OpenBLAS does not

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Swift-named matrix operations over the BLAS/LAPACK wrappers of `BLAS.swift`.
 ///
 /// Losses, the probe and the training substrate call these instead of repeating count
@@ -95,7 +93,7 @@ extension Matrix {
     public static var rowBlockThreshold: Int { 1 << 22 }
 
     /// `C ← α·op(A)·op(B) + β·C` with the rows of C split over the processors for large
-    /// problems, each block one single-threaded BLAS call (`DispatchQueue.concurrentPerform`).
+    /// problems, each block one single-threaded BLAS call (`BLASThreads.concurrentlyOnOneThreadEach`).
     ///
     /// OpenBLAS's own threads spin (`sched_yield`) for a while after every threaded call and
     /// compete with the scalar loops the losses run between their products; blocks on
@@ -116,11 +114,8 @@ extension Matrix {
         }
         // Validate every size once, so that the blocks cannot fail.
         _ = (try blasInt(m, "m"), try blasInt(n, "n"), try blasInt(k, "k"), try blasInt(lda, "lda"), try blasInt(ldb, "ldb"), try blasInt(ldc, "ldc"))
-        let threads = BLASThreads.count
-        BLASThreads.set(1)
-        defer { BLASThreads.set(threads) }
         nonisolated(unsafe) let (pa, pb, pc) = (a, b, c)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        BLASThreads.concurrentlyOnOneThreadEach(iterations: workers) { worker in
             let start = worker * m / workers, end = (worker + 1) * m / workers
             // Rows of op(A): rows of A, or columns of A when transposed.
             let blockA = transposeA ? pa + start : pa + start * lda
