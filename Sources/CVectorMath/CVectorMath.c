@@ -89,20 +89,17 @@ void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float ro
     DISPATCH(scaleByRowPlusColumnKernel, x, n, rowFactor, columnFactors)
 }
 
-double CVectorMath_sigmoidPairRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
-                                  float scale, float bias, float gamma, float gradientScale, float shift,
-                                  double *columnExpSums, double *columnDifferences, double *rowExpSum,
-                                  double *gradientSums) {
-    DISPATCH(sigmoidPairRowKernel, c, ct, g, n, diagonal, scale, bias, gamma, gradientScale, shift, columnExpSums,
-             columnDifferences, rowExpSum, gradientSums)
+void CVectorMath_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
+                                  float shift, double *rowExpSums, double *columnExpSums, double *columnDifferences) {
+    DISPATCH(sigmoidExpPanelKernel, c, e, n, i0, scale, bias, shift, rowExpSums, columnExpSums, columnDifferences)
 }
 
-void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, float scale,
-                                      float bias, float shift, float factor, float inverseRowSum,
-                                      float inverseColumnSum, const float *inverseColumnSums, const float *columnLSE,
-                                      const float *rowLSE, const float *kl, double *gradientSums) {
-    DISPATCH(sigmoidKLGradientRowKernel, c, ct, g, n, scale, bias, shift, factor, inverseRowSum, inverseColumnSum,
-             inverseColumnSums, columnLSE, rowLSE, kl, gradientSums)
+void CVectorMath_sigmoidGradientTilePair(int level, const float *c, float *eg, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0,
+                                         float scale, float bias, float gamma, float gradientScale, float klFactor,
+                                         float shift, const float *inverseRowSums, const float *inverseColumnSums,
+                                         const float *columnLSE, const float *rowLSE, const float *kl, double *sums) {
+    DISPATCH(sigmoidGradientTilePairKernel, c, eg, n, i0, j0, scale, bias, gamma, gradientScale, klFactor, shift,
+             inverseRowSums, inverseColumnSums, columnLSE, rowLSE, kl, sums)
 }
 
 void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon,
@@ -118,27 +115,4 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
                                 float floor, double weight, double *scratch) {
     DISPATCH(sparsemaxRowKernel, c, g, n, self, partner, floor, weight, scratch)
-}
-
-void CVectorMath_transpose(const float *a, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t rowBegin, ptrdiff_t rowEnd,
-                           ptrdiff_t columnBegin, ptrdiff_t columnEnd, float *t) {
-    // 16 × 16 tiles through a local buffer: every read and every write is a whole 64-byte row
-    // of a tile (a direct strided copy writes one float per cache line, and with rows of 4 KB
-    // the lines of a tile all compete for the same L1 set).
-    float tile[16][16], line[16];
-    const ptrdiff_t fullRows = rowBegin + (rowEnd - rowBegin) / 16 * 16;
-    const ptrdiff_t fullColumns = columnBegin + (columnEnd - columnBegin) / 16 * 16;
-    for (ptrdiff_t i0 = rowBegin; i0 < fullRows; i0 += 16) {
-        for (ptrdiff_t j0 = columnBegin; j0 < fullColumns; j0 += 16) {
-            for (int i = 0; i < 16; i++) __builtin_memcpy(tile[i], a + (i0 + i) * columns + j0, sizeof tile[i]);
-            for (int j = 0; j < 16; j++) {
-                for (int i = 0; i < 16; i++) line[i] = tile[i][j];
-                __builtin_memcpy(t + (j0 + j) * rows + i0, line, sizeof line);
-            }
-        }
-        for (ptrdiff_t i = i0; i < i0 + 16; i++)
-            for (ptrdiff_t j = fullColumns; j < columnEnd; j++) t[j * rows + i] = a[i * columns + j];
-    }
-    for (ptrdiff_t i = fullRows; i < rowEnd; i++)
-        for (ptrdiff_t j = columnBegin; j < columnEnd; j++) t[j * rows + i] = a[i * columns + j];
 }

@@ -216,94 +216,230 @@ INLINE void NAME(addToColumns)(double *columns, ptrdiff_t j, ptrdiff_t count, vf
     }
 }
 
-ATTR double NAME(sigmoidPairRowKernel)(const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
-                                      float scale, float bias, float gamma, float gradientScale, float shift,
-                                      double *columnExpSums, double *columnDifferences, double *rowExpSum,
-                                      double *gradientSums) {
-    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    const vf zero = NAME(splat)(0.0f), one = NAME(splat)(1.0f);
-    vf part = zero, rowSum = zero, gSum = zero, gcSum = zero;
-    double partTotal = 0, rowTotal = 0, gTotal = 0, gcTotal = 0;
-    const int shiftFits = shift <= 80.0f && shift >= -80.0f;
-    const vf expMinusShift = NAME(exp)(NAME(splat)(-shift));
-    for (ptrdiff_t j = 0; j < n; j += 16) {
-        const ptrdiff_t count = n - j < 16 ? n - j : 16;
-        const vi inside = NAME(inside)(j, n);
-        const vf cosine = count == 16 ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f);
-        const vf l = cosine * scale + bias;
-        const vf sign = NAME(select)(lane + (float)j == (float)diagonal, one, NAME(splat)(-1.0f));
-        const vf z = sign * l;
-        const vi nonNegative = z >= 0.0f;
-        const vf e = NAME(exp)(NAME(select)(nonNegative, -z, z));  // exp(−|z|)
-        const vf u = one + e, inverse = one / u;
-        const vf softplus = NAME(log1pCore)(e, u, (e - (u - 1.0f)) * inverse);  // log(1 + e)
-        const vf logP = NAME(select)(nonNegative, -softplus, z - softplus);
-        const vf p = NAME(select)(nonNegative, inverse, e * inverse);
-        const vf q = NAME(select)(nonNegative, e * inverse, inverse);
-        vf penalty;
-        if (gamma == 0.0f) penalty = one;
-        else if (gamma == 1.0f) penalty = q;
-        else penalty = NAME(exp)(gamma * (logP - z));
-        const vf gradient = NAME(select)(inside, sign * (gamma * p * penalty * logP - penalty * q) * gradientScale, zero);
-        part -= NAME(select)(inside, penalty * logP, zero);
-        gSum += gradient;
-        gcSum += gradient * cosine;
-        // exp(l − shift): for l in [−80, 0], exp(l) = e (|z| = |l|), so e·exp(−shift) saves an
-        // exponential (both factors normal when |shift| ≤ 80).
-        const vi shortcut = (l <= 0.0f) & (l >= -80.0f);
-        const vf rowExp = NAME(select)(
-            inside, shiftFits && __builtin_reduce_and(shortcut) ? e * expMinusShift : NAME(exp)(l - shift), zero);
-        rowSum += rowExp;
-        if (count == 16) NAME(store)(g + j, gradient); else NAME(storePartial)(g + j, count, gradient);
-        NAME(addToColumns)(columnExpSums, j, count, rowExp);
-        const vf transposed = count == 16 ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f);
-        NAME(addToColumns)(columnDifferences, j, count, rowExp * (cosine - transposed));
-        if ((j & 255) == 240 || j + 16 >= n) {
-            partTotal += NAME(horizontalSum)(part);
-            rowTotal += NAME(horizontalSum)(rowSum);
-            gTotal += NAME(horizontalSum)(gSum);
-            gcTotal += NAME(horizontalSum)(gcSum);
-            part = rowSum = gSum = gcSum = zero;
-        }
+/// 16 × 16 transpose in registers (t[r] lane k becomes t[k] lane r): four stages, each
+/// swapping the off-diagonal b × b blocks of every 2b × 2b block (b = 8, 4, 2, 1).
+INLINE void NAME(transpose16)(vf t[16]) {
+#define CVM_STAGE(B, ...)                                                                     \
+    for (int r = 0; r < 16; r++) {                                                            \
+        if (r & B) continue;                                                                  \
+        const vf a = t[r], b = t[r | B];                                                      \
+        t[r] = __builtin_shufflevector(a, b, __VA_ARGS__);                                    \
+        t[r | B] = __builtin_shufflevector(a, b, CVM_HIGH_##B);                               \
     }
-    *rowExpSum = rowTotal;
-    gradientSums[0] += gTotal;
-    gradientSums[1] += gcTotal;
-    return partTotal;
+#define CVM_HIGH_8 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
+#define CVM_HIGH_4 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31
+#define CVM_HIGH_2 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31
+#define CVM_HIGH_1 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31
+    CVM_STAGE(8, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+    CVM_STAGE(4, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27)
+    CVM_STAGE(2, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29)
+    CVM_STAGE(1, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30)
+#undef CVM_STAGE
+#undef CVM_HIGH_8
+#undef CVM_HIGH_4
+#undef CVM_HIGH_2
+#undef CVM_HIGH_1
 }
 
-ATTR void NAME(sigmoidKLGradientRowKernel)(const float *c, const float *ct, float *g, ptrdiff_t n, float scale, float bias,
-                                          float shift, float factor, float inverseRowSum, float inverseColumnSum,
-                                          const float *inverseColumnSums, const float *columnLSE, const float *rowLSE,
-                                          const float *kl, double *gradientSums) {
+/// Row r < rows of t = 16 floats from p + r·stride (the first `columns`, the rest 0); rows
+/// from `rows` on are 0.
+INLINE void NAME(loadTile)(vf t[16], const float *p, ptrdiff_t stride, ptrdiff_t rows, ptrdiff_t columns) {
+    for (int r = 0; r < 16; r++) {
+        if (r >= rows) t[r] = NAME(splat)(0.0f);
+        else t[r] = columns == 16 ? NAME(load)(p + r * stride) : NAME(loadPartial)(p + r * stride, columns, 0.0f);
+    }
+}
+
+INLINE vf NAME(loadRow)(const float *p, ptrdiff_t count) {
+    return count == 16 ? NAME(load)(p) : NAME(loadPartial)(p, count, 0.0f);
+}
+
+INLINE void NAME(storeRow)(float *p, ptrdiff_t count, vf v) {
+    if (count == 16) NAME(store)(p, v); else NAME(storePartial)(p, count, v);
+}
+
+/// Prefetches the 16 × 16 tile at (i0, j0) of a dense [n, n] matrix (rows i0.. that exist; one
+/// line each): the tiles the sigmoid passes read next, whose rows are n floats apart, which
+/// the hardware prefetchers do not follow (the first load of each line stalled the passes).
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 32
+#endif
+INLINE void NAME(prefetchTile)(const float *p, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0) {
+    if (i0 >= n || j0 >= n) return;
+    const ptrdiff_t rows = n - i0 < 16 ? n - i0 : 16;
+    for (ptrdiff_t r = 0; r < rows; r++) __builtin_prefetch(p + (i0 + r) * n + j0);
+}
+
+ATTR void NAME(sigmoidExpPanelKernel)(const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
+                                     float shift, double *rowExpSums, double *columnExpSums,
+                                     double *columnDifferences) {
     const vf zero = NAME(splat)(0.0f);
-    vf gSum = zero, gcSum = zero;
-    double gTotal = 0, gcTotal = 0;
-    for (ptrdiff_t j = 0; j < n; j += 16) {
-        const ptrdiff_t count = n - j < 16 ? n - j : 16;
-        const int whole = count == 16;
-        const vf cosine = whole ? NAME(load)(c + j) : NAME(loadPartial)(c + j, count, 0.0f);
-        const vf l = cosine * scale + bias;
-        const vf lt = (whole ? NAME(load)(ct + j) : NAME(loadPartial)(ct + j, count, 0.0f)) * scale + bias;
-        const vf el = NAME(exp)(l - shift), elt = NAME(exp)(lt - shift);
-        const vf qji = el * (whole ? NAME(load)(inverseColumnSums + j) : NAME(loadPartial)(inverseColumnSums + j, count, 0.0f));
-        const vf columnShift = whole ? NAME(load)(columnLSE + j) : NAME(loadPartial)(columnLSE + j, count, 0.0f);
-        const vf rowShift = whole ? NAME(load)(rowLSE + j) : NAME(loadPartial)(rowLSE + j, count, 0.0f);
-        const vf klColumn = whole ? NAME(load)(kl + j) : NAME(loadPartial)(kl + j, count, 0.0f);
-        const vf mji = qji * ((l - columnShift) - (lt - rowShift) - klColumn);
-        const vf added = NAME(select)(NAME(inside)(j, n), factor * (mji + el * inverseRowSum - elt * inverseColumnSum), zero);
-        gSum += added;
-        gcSum += added * cosine;
-        const vf updated = (whole ? NAME(load)(g + j) : NAME(loadPartial)(g + j, count, 0.0f)) + added;
-        if (whole) NAME(store)(g + j, updated); else NAME(storePartial)(g + j, count, updated);
-        if ((j & 255) == 240 || j + 16 >= n) {
-            gTotal += NAME(horizontalSum)(gSum);
-            gcTotal += NAME(horizontalSum)(gcSum);
-            gSum = gcSum = zero;
+    const ptrdiff_t h = n - i0 < 16 ? n - i0 : 16;
+    const float offset = bias - shift;
+    // Per row i of the panel, lanes over the tiles' columns (summed across lanes at the end):
+    // Σ_j E_ij (the row sum), and from the mirror tiles Σ_j E_ji and Σ_j E_ji (C_ji − C_ij)
+    // (column i's sums).
+    vf rowPartial[16], columnPartial[16], differencePartial[16];
+    double rowTotal[16] = {0}, columnTotal[16] = {0}, differenceTotal[16] = {0};
+    for (int i = 0; i < 16; i++) rowPartial[i] = columnPartial[i] = differencePartial[i] = zero;
+    for (ptrdiff_t j0 = i0; j0 < n; j0 += 16) {
+        const ptrdiff_t w = n - j0 < 16 ? n - j0 : 16;
+        const int diagonal = j0 == i0;
+        const vi inside = NAME(inside)(j0, n);
+        NAME(prefetchTile)(c, n, j0 + PREFETCH_AHEAD, i0);
+        NAME(prefetchTile)(c, n, i0, j0 + PREFETCH_AHEAD);
+        // transposed[i] lane k = C[j0 + k][i0 + i]; mirror[i] lane k = E[j0 + k][i0 + i].
+        vf transposed[16], mirror[16];
+        NAME(loadTile)(transposed, c + j0 * n + i0, n, w, h);
+        NAME(transpose16)(transposed);
+        vf columnSum = zero, columnDifference = zero, mirrorRowSum = zero;
+        for (ptrdiff_t i = 0; i < 16; i++) {
+            mirror[i] = zero;
+            if (i >= h) continue;
+            const vf cosine = NAME(loadRow)(c + (i0 + i) * n + j0, w);
+            const vf ex = NAME(select)(inside, NAME(exp)(cosine * scale + offset), zero);
+            NAME(storeRow)(e + (i0 + i) * n + j0, w, ex);
+            rowPartial[i] += ex;
+            columnSum += ex;
+            columnDifference += ex * (cosine - transposed[i]);
+            if (diagonal) continue;
+            const vf exT = NAME(select)(inside, NAME(exp)(transposed[i] * scale + offset), zero);
+            mirror[i] = exT;
+            mirrorRowSum += exT;
+            columnPartial[i] += exT;
+            differencePartial[i] += exT * (transposed[i] - cosine);
+        }
+        NAME(addToColumns)(columnExpSums, j0, w, columnSum);
+        NAME(addToColumns)(columnDifferences, j0, w, columnDifference);
+        if (!diagonal) {
+            NAME(addToColumns)(rowExpSums, j0, w, mirrorRowSum);
+            NAME(transpose16)(mirror);
+            for (ptrdiff_t k = 0; k < w; k++) NAME(storeRow)(e + (j0 + k) * n + i0, h, mirror[k]);
+        }
+        if (((j0 - i0) & 255) == 240 || j0 + 16 >= n) {  // Float partial sums of at most 16 tiles
+            for (ptrdiff_t i = 0; i < h; i++) {
+                rowTotal[i] += NAME(horizontalSum)(rowPartial[i]);
+                columnTotal[i] += NAME(horizontalSum)(columnPartial[i]);
+                differenceTotal[i] += NAME(horizontalSum)(differencePartial[i]);
+                rowPartial[i] = columnPartial[i] = differencePartial[i] = zero;
+            }
         }
     }
-    gradientSums[0] += gTotal;
-    gradientSums[1] += gcTotal;
+    for (ptrdiff_t i = 0; i < h; i++) {
+        rowExpSums[i0 + i] += rowTotal[i];
+        columnExpSums[i0 + i] += columnTotal[i];
+        columnDifferences[i0 + i] += differenceTotal[i];
+    }
+}
+
+/// The sigmoid loss's Float parameters of pass 2 (see sigmoidGradientTilePair in CVectorMath.h).
+typedef struct {
+    float scale, bias, gamma, gradientScale, klFactor, expShift;
+    int shortcut;
+} NAME(SigmoidParameters);
+
+/// ∂total/∂L at one 16-lane run of entries (a, b) of a row: c = C_ab, ct = C_ba, ex = E_ab,
+/// ext = E_ba (E = exp(L − shift)), sign +1 on the diagonal; the a-indexed quantities
+/// (inverseRowSum = 1/r_a, inverseColumnSumA = 1/c_a) and the b-indexed ones (1/c_b, colLSE_b,
+/// rowLSE_b, kl_b) as vectors (splat where the index is the row's). Adds −w·log p, G and G·c
+/// of the lanes `inside` to the three accumulators.
+INLINE vf NAME(sigmoidGradientRun)(vf c, vf ct, vf ex, vf ext, vf sign, const NAME(SigmoidParameters) * params,
+                                   vf inverseRowSum, vf inverseColumnSumA, vf inverseColumnSumB, vf columnLSEB,
+                                   vf rowLSEB, vf klB, vi inside, vf *part, vf *gSum, vf *gcSum) {
+    const vf one = NAME(splat)(1.0f), zero = NAME(splat)(0.0f);
+    const vf l = c * params->scale + params->bias;
+    const vf z = sign * l;
+    const vi nonNegative = z >= 0.0f;
+    vf e;  // exp(−|z|) = exp(−|l|)
+    if (params->shortcut) {
+        // exp(l) = E·exp(shift) (both factors normal, see the header), and exp(−l) its inverse.
+        const vf t = ex * params->expShift;
+        const vi negative = l <= 0.0f;
+        e = __builtin_reduce_and(negative | ~inside) ? t : NAME(select)(negative, t, one / t);
+    } else {
+        e = NAME(exp)(NAME(select)(nonNegative, -z, z));
+    }
+    const vf u = one + e, inverse = one / u;
+    const vf softplus = NAME(log1pCore)(e, u, (e - (u - 1.0f)) * inverse);  // log(1 + e)
+    const vf logP = NAME(select)(nonNegative, -softplus, z - softplus);
+    const vf p = NAME(select)(nonNegative, inverse, e * inverse);
+    const vf q = NAME(select)(nonNegative, e * inverse, inverse);
+    const float gamma = params->gamma;
+    vf penalty;
+    if (gamma == 0.0f) penalty = one;
+    else if (gamma == 1.0f) penalty = q;
+    else penalty = NAME(exp)(gamma * (logP - z));
+    vf gradient = sign * (gamma * p * penalty * logP - penalty * q) * params->gradientScale;
+    if (params->klFactor != 0.0f) {
+        const vf lt = ct * params->scale + params->bias;
+        const vf qba = ex * inverseColumnSumB;
+        const vf mba = qba * ((l - columnLSEB) - (lt - rowLSEB) - klB);
+        gradient += params->klFactor * (mba + ex * inverseRowSum - ext * inverseColumnSumA);
+    }
+    gradient = NAME(select)(inside, gradient, zero);
+    *part -= NAME(select)(inside, penalty * logP, zero);
+    *gSum += gradient;
+    *gcSum += gradient * c;
+    return gradient;
+}
+
+ATTR void NAME(sigmoidGradientTilePairKernel)(const float *c, float *eg, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0,
+                                             float scale, float bias, float gamma, float gradientScale, float klFactor,
+                                             float shift, const float *inverseRowSums,
+                                             const float *inverseColumnSums, const float *columnLSE,
+                                             const float *rowLSE, const float *kl, double *sums) {
+    const vf zero = NAME(splat)(0.0f), minusOne = NAME(splat)(-1.0f);
+    const vf lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    NAME(SigmoidParameters) params = {scale, bias, gamma, gradientScale, klFactor, 0.0f, 0};
+    // The shortcut needs exp(shift) and every exp(l) ≥ exp(bias − scale) normal.
+    if (shift <= 80.0f && shift >= -80.0f && bias - scale >= -80.0f) {
+        params.shortcut = 1;
+        params.expShift = NAME(exp)(NAME(splat)(shift))[0];
+    }
+    const ptrdiff_t h = n - i0 < 16 ? n - i0 : 16, w = n - j0 < 16 ? n - j0 : 16;
+    const int diagonal = i0 == j0;
+    const vi inside = NAME(inside)(j0, n);
+    // The next pair's tiles (i0, j0 + 16) and (j0 + 16, i0) of C and of E.
+    NAME(prefetchTile)(c, n, i0, j0 + PREFETCH_AHEAD);
+    NAME(prefetchTile)(c, n, j0 + PREFETCH_AHEAD, i0);
+    NAME(prefetchTile)(eg, n, i0, j0 + PREFETCH_AHEAD);
+    NAME(prefetchTile)(eg, n, j0 + PREFETCH_AHEAD, i0);
+    // Rows i of the transposed tiles (i0.., j0..): cT[i] lane k = C[j0 + k][i0 + i], eT likewise.
+    vf cT[16], eT[16], gT[16];
+    NAME(loadTile)(cT, c + j0 * n + i0, n, w, h);
+    NAME(transpose16)(cT);
+    NAME(loadTile)(eT, eg + j0 * n + i0, n, w, h);
+    NAME(transpose16)(eT);
+    const vf inverseRowSumsJ = NAME(loadRow)(inverseRowSums + j0, w), inverseColumnSumsJ = NAME(loadRow)(inverseColumnSums + j0, w);
+    const vf columnLSEJ = NAME(loadRow)(columnLSE + j0, w), rowLSEJ = NAME(loadRow)(rowLSE + j0, w), klJ = NAME(loadRow)(kl + j0, w);
+    vf part = zero, gSum = zero, gcSum = zero;
+    for (ptrdiff_t i = 0; i < 16; i++) {
+        if (i >= h) {
+            gT[i] = zero;
+            continue;
+        }
+        const ptrdiff_t row = i0 + i;
+        const vf cosine = NAME(loadRow)(c + row * n + j0, w), ex = NAME(loadRow)(eg + row * n + j0, w);
+        const vf sign = diagonal ? NAME(select)(lane == (float)i, NAME(splat)(1.0f), minusOne) : minusOne;
+        // Entries (row, j0 + k).
+        const vf g = NAME(sigmoidGradientRun)(
+            cosine, cT[i], ex, eT[i], sign, &params, NAME(splat)(inverseRowSums[row]), NAME(splat)(inverseColumnSums[row]),
+            inverseColumnSumsJ, columnLSEJ, rowLSEJ, klJ, inside, &part, &gSum, &gcSum);
+        NAME(storeRow)(eg + row * n + j0, w, g);
+        // Entries (j0 + k, row) of the mirror tile, in this row's lanes.
+        if (!diagonal)
+            gT[i] = NAME(sigmoidGradientRun)(
+                cT[i], cosine, eT[i], ex, minusOne, &params, inverseRowSumsJ, inverseColumnSumsJ,
+                NAME(splat)(inverseColumnSums[row]), NAME(splat)(columnLSE[row]), NAME(splat)(rowLSE[row]), NAME(splat)(kl[row]),
+                inside, &part, &gSum, &gcSum);
+    }
+    if (!diagonal) {
+        NAME(transpose16)(gT);
+        for (ptrdiff_t k = 0; k < w; k++) NAME(storeRow)(eg + (j0 + k) * n + i0, h, gT[k]);
+    }
+    sums[0] += NAME(horizontalSum)(part);
+    sums[1] += NAME(horizontalSum)(gSum);
+    sums[2] += NAME(horizontalSum)(gcSum);
 }
 
 ATTR void NAME(normalizeRowsKernel)(const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon, float *norms) {

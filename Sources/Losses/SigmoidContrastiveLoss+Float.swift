@@ -2,19 +2,20 @@ import CVectorMath
 import Numerics
 
 extension SigmoidContrastiveLoss {
-    /// `pairTerms` for Float input, in two row passes of the `CVectorMath` sigmoid kernels
-    /// (16 lanes, run-time instruction set, rows over the processors; sums in Double), followed
-    /// by the gradient products.
+    /// `pairTerms` for Float input, in two passes of the `CVectorMath` sigmoid kernels over
+    /// 16 × 16 tiles (16 lanes, run-time instruction set, work over the processors; sums in
+    /// Double), followed by the gradient products.
     ///
     /// With L = s·C + b ≤ s + b, one shared shift `s + b` serves the row and the column
     /// softmaxes of the KL term when the logits span 2s ≤ 80 (exp(−80) is far above Float's
-    /// underflow), so no exponential table is stored: pass 1 writes the sigmoid part's gradient
-    /// and sums E = exp(L − shift) by row and by column and E ⊙ (C − Cᵀ) by column, from which
-    /// the KL value follows; pass 2 (α ≠ 0) adds α/n·∂KL/∂L, recomputing the exponentials. Cᵀ is
-    /// a tiled transposed copy, so that both passes read rows. C, Cᵀ and G are three blocks of
-    /// one `[3n, n]` allocation: glibc keeps one freed block of that size for the next call,
-    /// where three separate ones are returned to the system and fault in again (a third of the
-    /// time at n = 1024).
+    /// underflow). Both passes run on the pairs of 16 × 16 tiles (I, J), (J, I), reading each
+    /// tile of C (and of E) once, the mirror tile transposed in registers (no transposed copy):
+    /// pass 1 writes E = exp(L − shift) and sums it by row and by column, and E ⊙ (C − Cᵀ) by
+    /// column, from which the KL value follows; pass 2 turns E into G = ∂(sigmoid part +
+    /// α·KL)/∂L in place, the sigmoid part's exp(−|L|) being E·exp(shift) (no exponential). C
+    /// and E/G are two blocks of one `[2n, n]` allocation: glibc keeps one freed block of that
+    /// size for the next call, where separate ones are returned to the system and fault in
+    /// again.
     ///
     /// - Parameters:
     ///   - online: x̂, `[n, d]` unit rows.
@@ -32,14 +33,14 @@ extension SigmoidContrastiveLoss {
     ) throws -> PairTerms {
         let n = x.rows, d = x.columns
         var terms = PairTerms(sigmoidPart: 0, klSum: 0, gradientSum: 0, gradientDotCosine: 0)
-        // Every element is written: C by the product (β = 0), Cᵀ and G in pass 1.
-        _ = try Matrix<Float>(rows: 3 * n, columns: n) { (buffer) throws(LinearAlgebraError) in
-            let (c, ct, g) = (buffer.baseAddress!, buffer.baseAddress! + n * n, buffer.baseAddress! + 2 * n * n)
+        // Every element is written: C by the product (β = 0), E/G in pass 1.
+        _ = try Matrix<Float>(rows: 2 * n, columns: n) { (buffer) throws(LinearAlgebraError) in
+            let (c, g) = (buffer.baseAddress!, buffer.baseAddress! + n * n)
             try x.elements.withUnsafeBufferPointer { (xp) throws(LinearAlgebraError) in
                 try y.elements.withUnsafeBufferPointer { (yp) throws(LinearAlgebraError) in
                     try Matrix<Float>.rowBlockedGEMM(
                         transposeA: false, transposeB: true, m: n, n: n, k: d, alpha: 1, a: xp.baseAddress!, lda: d, b: yp.baseAddress!, ldb: d, beta: 0, c: c, ldc: n)
-                    terms = passes(c: c, ct: ct, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
+                    terms = passes(c: c, g: g, n: n, scale: scale, bias: bias, gamma: gamma, alpha: alpha)
                     try onlineGradient.elements.withUnsafeMutableBufferPointer { (dx) throws(LinearAlgebraError) in
                         try targetGradient.elements.withUnsafeMutableBufferPointer { (dy) throws(LinearAlgebraError) in
                             try gradientProducts(
@@ -79,81 +80,74 @@ extension SigmoidContrastiveLoss {
         }
     }
 
-    /// The two passes of `floatPairTerms` on C, Cᵀ (read) and G (written), each `[n, n]`.
+    /// The two passes of `floatPairTerms` on C (read) and E/G (written), each `[n, n]`.
     private static func passes(
-        c: UnsafeMutablePointer<Float>, ct: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, scale: Double, bias: Double, gamma: Double,
-        alpha: Double
+        c: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, scale: Double, bias: Double, gamma: Double, alpha: Double
     ) -> PairTerms {
         let level = VectorMath.best.rawValue
         let (s, b, shift) = (Float(scale), Float(bias), Float(scale + bias))
-        // Each entry costs several exponentials and logarithms: weigh it as eight entries of
-        // a plain pass when deciding whether to split rows over the processors.
-        let work = 8 * n * n
-        let chunks = RowParallelism.chunkCount(rows: n, work: work)
-        var rowSums = [Double](repeating: 0, count: n)
-        // Per chunk: column sums of E and of E ⊙ (C − Cᵀ), n each.
-        var columnPartials = [Double](repeating: 0, count: 2 * chunks * n)
-        var sigmoidPartials = [Double](repeating: 0, count: chunks)
-        var gradientPartials = [Double](repeating: 0, count: 2 * chunks)
-        // Pass 1: sigmoid part, its gradient (every entry written), row and column sums of
-        // E = exp(L − shift) and the column sums of E ⊙ (C − Cᵀ) for the KL value.
-        rowSums.withUnsafeMutableBufferPointer { rBuffer in
-            columnPartials.withUnsafeMutableBufferPointer { pBuffer in
-                sigmoidPartials.withUnsafeMutableBufferPointer { sBuffer in
-                    gradientPartials.withUnsafeMutableBufferPointer { dBuffer in
-                        // Chunks write their own rows and partial slots only.
-                        nonisolated(unsafe) let (c, ct, gp, rs, cp, sp, dp) = (c, ct, g, rBuffer.baseAddress!, pBuffer.baseAddress!, sBuffer.baseAddress!, dBuffer.baseAddress!)
-                        RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
-                            // This chunk's rows of Cᵀ (C's columns, a tiled copy) first: pass 1 reads
-                            // them, and no other chunk does.
-                            CVectorMath_transpose(c, n, n, 0, n, range.lowerBound, range.upperBound, ct)
-                            var part = 0.0
-                            for i in range {
-                                part += CVectorMath_sigmoidPairRow(
-                                    level, c + i * n, ct + i * n, gp + i * n, n, i, s, b, Float(gamma), Float(1 / Double(n)), shift,
-                                    cp + 2 * chunk * n, cp + (2 * chunk + 1) * n, rs + i, dp + 2 * chunk)
-                            }
-                            sp[chunk] = part
-                        }
-                    }
+        let panels = (n + 15) / 16
+        // Both passes run over work units of tile pairs: unit u holds the pairs (I, J ≥ I) of
+        // panels u and panels − 1 − u, panels + 1 pairs together, so that contiguous ranges of
+        // units balance. Pass 1 costs two exponentials per pair of entries, pass 2 about three
+        // times that: weighed as plain entries when deciding whether to split.
+        let units = (panels + 1) / 2
+        let chunks = RowParallelism.chunkCount(rows: units, work: 4 * n * n)
+        func forEachPanel(_ body: @Sendable (_ chunk: Int, _ panel: Int) -> Void) {
+            RowParallelism.forEachChunk(rows: units, work: 4 * n * n) { chunk, range in
+                for unit in range {
+                    body(chunk, unit)
+                    if panels - 1 - unit != unit { body(chunk, panels - 1 - unit) }
                 }
             }
         }
-        var columnSums = [Double](repeating: 0, count: n), columnDifferences = columnSums
+        // Pass 1: E, and per chunk the partial row and column sums of E and column sums of
+        // E ⊙ (C − Cᵀ), n each.
+        var partials = [Double](repeating: 0, count: 3 * chunks * n)
+        partials.withUnsafeMutableBufferPointer { pBuffer in
+            // Chunks write their own pairs' tiles of E and their own partial slots only.
+            nonisolated(unsafe) let (c, e, p) = (c, g, pBuffer.baseAddress!)
+            forEachPanel { chunk, panel in
+                let base = p + 3 * chunk * n
+                CVectorMath_sigmoidExpPanel(level, c, e, n, 16 * panel, s, b, shift, base, base + n, base + 2 * n)
+            }
+        }
+        var rowSums = [Double](repeating: 0, count: n), columnSums = rowSums, columnDifferences = rowSums
         for chunk in 0..<chunks {
             for j in 0..<n {
-                columnSums[j] += columnPartials[2 * chunk * n + j]
-                columnDifferences[j] += columnPartials[(2 * chunk + 1) * n + j]
+                rowSums[j] += partials[3 * chunk * n + j]
+                columnSums[j] += partials[3 * chunk * n + n + j]
+                columnDifferences[j] += partials[3 * chunk * n + 2 * n + j]
             }
         }
         let rowLSE = rowSums.map { Double(shift) + Double.log($0) }
         let columnLSE = columnSums.map { Double(shift) + Double.log($0) }
-        let inverseRowSums = rowSums.map { Float(1 / $0) }, inverseColumnSums = columnSums.map { Float(1 / $0) }
         // kl_i = Σ_j Q_ij (log Q_ij − log R_ij) with Q_ij = E_ji/c_i, log Q_ij = L_ji − colLSE_i,
         // log R_ij = L_ij − rowLSE_i and Σ_j Q_ij = 1: kl_i = s·Σ_j E_ji (C_ji − C_ij)/c_i +
         // rowLSE_i − colLSE_i, from pass 1's column sums (no second pass over C and Cᵀ).
         let kl = (0..<n).map { i in scale * columnDifferences[i] / columnSums[i] + rowLSE[i] - columnLSE[i] }
-        // Pass 2: α/n·(M_ji + R_ij − Q_ij).
-        if alpha != 0 {
-            let klFloat = kl.map { Float($0) }, columnLSEFloat = columnLSE.map { Float($0) }, rowLSEFloat = rowLSE.map { Float($0) }
-            var extraPartials = [Double](repeating: 0, count: 2 * chunks)
-            extraPartials.withUnsafeMutableBufferPointer { eBuffer in
-                nonisolated(unsafe) let (c, ct, gp, ep) = (c, ct, g, eBuffer.baseAddress!)
-                RowParallelism.forEachChunk(rows: n, work: work) { chunk, range in
-                    for i in range {
-                        CVectorMath_sigmoidKLGradientRow(
-                            level, c + i * n, ct + i * n, gp + i * n, n, s, b, shift, Float(alpha / Double(n)), inverseRowSums[i],
-                            inverseColumnSums[i], inverseColumnSums, columnLSEFloat, rowLSEFloat, klFloat, ep + 2 * chunk)
-                    }
+        // Pass 2 on the same tile pairs.
+        let inverseRowSums = rowSums.map { Float(1 / $0) }, inverseColumnSums = columnSums.map { Float(1 / $0) }
+        let klFloat = kl.map { Float($0) }, columnLSEFloat = columnLSE.map { Float($0) }, rowLSEFloat = rowLSE.map { Float($0) }
+        let klFactor = Float(alpha / Double(n)), gradientScale = Float(1 / Double(n))
+        // Per chunk: −Σ w·log p, Σ G, Σ G ⊙ C.
+        var sums = [Double](repeating: 0, count: 3 * chunks)
+        sums.withUnsafeMutableBufferPointer { sBuffer in
+            nonisolated(unsafe) let (c, eg, sp) = (c, g, sBuffer.baseAddress!)
+            forEachPanel { chunk, panel in
+                for other in panel..<panels {
+                    CVectorMath_sigmoidGradientTilePair(
+                        level, c, eg, n, 16 * panel, 16 * other, s, b, Float(gamma), gradientScale, klFactor, shift, inverseRowSums,
+                        inverseColumnSums, columnLSEFloat, rowLSEFloat, klFloat, sp + 3 * chunk)
                 }
             }
-            for k in 0..<(2 * chunks) { gradientPartials[k] += extraPartials[k] }
         }
-        var (gSum, gCos) = (0.0, 0.0)
+        var (part, gSum, gCos) = (0.0, 0.0, 0.0)
         for chunk in 0..<chunks {
-            gSum += gradientPartials[2 * chunk]
-            gCos += gradientPartials[2 * chunk + 1]
+            part += sums[3 * chunk]
+            gSum += sums[3 * chunk + 1]
+            gCos += sums[3 * chunk + 2]
         }
-        return PairTerms(sigmoidPart: sigmoidPartials.reduce(0, +) / Double(n), klSum: kl.reduce(0, +), gradientSum: gSum, gradientDotCosine: gCos)
+        return PairTerms(sigmoidPart: part / Double(n), klSum: kl.reduce(0, +), gradientSum: gSum, gradientDotCosine: gCos)
     }
 }

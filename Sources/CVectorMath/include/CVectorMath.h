@@ -46,26 +46,33 @@ double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, f
 /// x[j] *= rowFactor + columnFactors[j] for j < n.
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors);
 
-/// Row i of the sigmoid contrastive loss's first pass (Float path of
-/// `SigmoidContrastiveLoss`): with logits l = scale·c[j] + bias, sign +1 at j = diagonal and
-/// −1 elsewhere, z = sign·l, p = σ(z) and penalty w = (1 − p)^γ: writes
-/// g[j] = sign·(γ·p·w·log p − w·(1 − p))·gradientScale; with E_ij = exp(l − shift) adds E_ij
-/// to columnExpSums[j] and E_ij·(c[j] − ct[j]) to columnDifferences[j] (ct is row i of Cᵀ;
-/// both in double), stores Σ_j E_ij in *rowExpSum, adds Σ g and Σ g·c to gradientSums[0] and
-/// [1], and returns −Σ_j w·log p (the row's sigmoid part, nats).
-double CVectorMath_sigmoidPairRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, ptrdiff_t diagonal,
-                                  float scale, float bias, float gamma, float gradientScale, float shift,
-                                  double *columnExpSums, double *columnDifferences, double *rowExpSum,
-                                  double *gradientSums);
+// The sigmoid contrastive loss's Float passes (`SigmoidContrastiveLoss`), on its cosine matrix
+// C ([n, n], rows online samples) with logits L = scale·C + bias and one shared shift
+// (shift = scale + bias ≥ every logit; the logits span 2·scale ≤ 80, so exp(L − shift) is a
+// normal float). Both passes work on the pairs of 16 × 16 tiles (I, J), (J, I), each read
+// once, the mirror tile transposed in registers (no transposed copy of C or E).
 
-/// Adds factor·(M_ji + R_ij − Q_ij) to g[j] for row i (∂KL/∂L), with E = exp(l − shift):
-/// Q_ji = E_ij·inverseColumnSums[j], M_ji = Q_ji·((l_j − columnLSE[j]) − (lᵀ_j − rowLSE[j]) −
-/// kl[j]), R_ij = E_ij·inverseRowSum, Q_ij = exp(lᵀ_j − shift)·inverseColumnSum; adds the sums
-/// of the added values and of added·c to gradientSums[0] and [1].
-void CVectorMath_sigmoidKLGradientRow(int level, const float *c, const float *ct, float *g, ptrdiff_t n, float scale,
-                                      float bias, float shift, float factor, float inverseRowSum,
-                                      float inverseColumnSum, const float *inverseColumnSums, const float *columnLSE,
-                                      const float *rowLSE, const float *kl, double *gradientSums);
+/// Pass 1 for the tile pairs (I, J ≥ I) of the panel I = rows i0..<min(i0 + 16, n) (i0 a
+/// multiple of 16): writes e_ab = exp(scale·c_ab + bias − shift) on both tiles of each pair and
+/// adds to the caller's partial sums (n doubles each; float partial sums over at most 16
+/// tiles): Σ_b e_ab to rowExpSums[a], Σ_a e_ab to columnExpSums[b] and Σ_a e_ab·(c_ab − c_ba)
+/// to columnDifferences[b].
+void CVectorMath_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
+                                  float shift, double *rowExpSums, double *columnExpSums, double *columnDifferences);
+
+/// Pass 2 for the tiles at (i0, j0) and (j0, i0) (i0 ≤ j0, multiples of 16; one tile when
+/// equal), in place: eg holds E from pass 1 and receives G = ∂total/∂L there. With sign +1 on
+/// the diagonal and −1 elsewhere, z = sign·l, p = σ(z), penalty w = (1 − p)^γ:
+/// G_ab = sign·(γ·p·w·log p − w·(1 − p))·gradientScale + klFactor·(M_ba + R_ab − Q_ab), where
+/// R_ab = E_ab·inverseRowSums[a], Q_ab = E_ba·inverseColumnSums[a], Q_ba = E_ab·
+/// inverseColumnSums[b] and M_ba = Q_ba·((l_ab − columnLSE[b]) − (l_ba − rowLSE[b]) − kl[b])
+/// (the KL part is skipped when klFactor is 0). exp(−|l|) comes from E·exp(shift) when
+/// |shift| ≤ 80 and bias − scale ≥ −80, else from its own exponential. Adds −Σ w·log p, Σ G
+/// and Σ G·c over the tiles to sums[0], sums[1] and sums[2].
+void CVectorMath_sigmoidGradientTilePair(int level, const float *c, float *eg, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0,
+                                         float scale, float bias, float gamma, float gradientScale, float klFactor,
+                                         float shift, const float *inverseRowSums, const float *inverseColumnSums,
+                                         const float *columnLSE, const float *rowLSE, const float *kl, double *sums);
 
 /// Row normalisation of a dense [rows, d] matrix: norms[i] = ‖x_i‖₂ (squares summed in 16
 /// float lanes), y_i = x_i / max(norms[i], epsilon) (a division, as torch's F.normalize).
@@ -86,11 +93,5 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 /// −∞ as floor for no clamp. `scratch` must hold n + 8 doubles. c and g may be the same row.
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
                                 float floor, double weight, double *scratch);
-
-/// The block rowBegin..<rowEnd × columnBegin..<columnEnd of a dense [rows, columns] matrix a,
-/// transposed into the dense [columns, rows] matrix t (t[j·rows + i] = a[i·columns + j]);
-/// 16 × 16 tiles.
-void CVectorMath_transpose(const float *a, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t rowBegin, ptrdiff_t rowEnd,
-                           ptrdiff_t columnBegin, ptrdiff_t columnEnd, float *t);
 
 #endif
