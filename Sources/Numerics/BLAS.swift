@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -208,11 +207,12 @@ public enum BLASThreads {
     /// The number of processors OpenBLAS was configured for (`openblas_get_num_procs`).
     public static var processorCount: Int { Int(openblas_get_num_procs()) }
 
-    /// Runs independent BLAS/LAPACK jobs at once on Dispatch's workers, OpenBLAS on one thread
-    /// during the call (the previous count is restored afterwards).
+    /// Runs independent BLAS/LAPACK jobs at once on `WorkerPool`'s threads, OpenBLAS on one
+    /// thread during the call (the previous count is restored afterwards).
     ///
     /// The package's way to use both cores for a few large calls: unlike OpenBLAS's own
-    /// threads, Dispatch's workers do not spin after the work (see `Matrix.rowBlockedGEMM`).
+    /// threads, which spin for about 100 ms after each call, the pool's spin for at most 200 µs
+    /// (see `Matrix.rowBlockedGEMM`).
     /// The thread count is process-wide, so other BLAS calls made meanwhile also run on one.
     ///
     /// - Parameters:
@@ -222,7 +222,7 @@ public enum BLASThreads {
         let threads = count
         set(1)
         defer { set(threads) }
-        withoutActuallyEscaping(body) { body in DispatchQueue.concurrentPerform(iterations: iterations, execute: body) }
+        WorkerPool.run(iterations: iterations, body)
     }
 }
 

@@ -97,7 +97,7 @@ extension Matrix {
     ///
     /// OpenBLAS's own threads spin (`sched_yield`) for a while after every threaded call and
     /// compete with the scalar loops the losses run between their products; blocks on
-    /// Dispatch's workers leave no spinning thread behind. Below `rowBlockThreshold` (or with
+    /// `WorkerPool`'s threads leave at most 200 µs of spinning behind. Below `rowBlockThreshold` (or with
     /// one processor) it is one BLAS call with the current thread setting. The BLAS thread
     /// count is process-wide: it is 1 during the blocked call and restored afterwards.
     public static func rowBlockedGEMM(

@@ -1,6 +1,6 @@
 import Dispatch
 
-/// Splits a loop over matrix rows into contiguous chunks run on Dispatch's worker threads.
+/// Splits a loop over matrix rows into contiguous chunks run on `WorkerPool`'s threads.
 ///
 /// The kernels and losses use it for their O(N²) per-row passes. Small problems run inline
 /// (thread hand-off costs more than it saves below about 2¹⁸ entries).
@@ -31,10 +31,8 @@ public enum RowParallelism {
             body(0, 0..<rows)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                body(chunk, (chunk * rows / chunks)..<((chunk + 1) * rows / chunks))
-            }
+        WorkerPool.run(iterations: chunks) { chunk in
+            body(chunk, (chunk * rows / chunks)..<((chunk + 1) * rows / chunks))
         }
     }
 }

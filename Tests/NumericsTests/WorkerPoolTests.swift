@@ -1,0 +1,78 @@
+import Dispatch
+import Numerics
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `WorkerPool.run` calls every iteration exactly once and returns only after all of them, on
+/// the pool (repeatedly, so that a race between jobs would show), after its threads have gone
+/// to sleep, from inside a job, and from several threads at once (the fallback path).
+@Suite struct WorkerPoolTests {
+    /// Runs one job and returns how often each index was called (after `run` returned).
+    static func counts(iterations: Int) -> [Int] {
+        let calls = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: Swift.max(iterations, 1))
+        for k in 0..<iterations { (calls + k).initialize(to: Atomic(0)) }
+        defer { calls.deallocate() }
+        nonisolated(unsafe) let pointer = calls
+        WorkerPool.run(iterations: iterations) { index in
+            pointer[index].add(1, ordering: .relaxed)
+        }
+        return (0..<iterations).map { calls[$0].load(ordering: .relaxed) }
+    }
+
+    @Test func everyIterationRunsOnceForManyJobs() {
+        for round in 0..<3000 {
+            let iterations = [0, 1, 2, 3, 8, 100][round % 6]
+            let counts = Self.counts(iterations: iterations)
+            #expect(counts == [Int](repeating: 1, count: iterations), "round \(round)")
+            if counts != [Int](repeating: 1, count: iterations) { return }
+        }
+    }
+
+    @Test func runsAfterTheThreadsWentToSleep() {
+        for _ in 0..<3 {
+            usleep(5000)  // far beyond the 200 µs the threads spin
+            #expect(Self.counts(iterations: 16) == [Int](repeating: 1, count: 16))
+        }
+    }
+
+    @Test func jobsMayRunJobs() {
+        let inner = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+        inner.initialize(to: Atomic(0))
+        defer { inner.deallocate() }
+        nonisolated(unsafe) let total = inner
+        WorkerPool.run(iterations: 4) { _ in
+            WorkerPool.run(iterations: 5) { _ in total.pointee.add(1, ordering: .relaxed) }
+        }
+        #expect(inner.pointee.load(ordering: .relaxed) == 20)
+    }
+
+    @Test func concurrentCallersEachGetTheirOwnJob() {
+        let failures = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+        failures.initialize(to: Atomic(0))
+        defer { failures.deallocate() }
+        nonisolated(unsafe) let failed = failures
+        DispatchQueue.concurrentPerform(iterations: 4) { caller in
+            for round in 0..<500 {
+                let iterations = 1 + (caller + round) % 9
+                if Self.counts(iterations: iterations) != [Int](repeating: 1, count: iterations) { failed.pointee.add(1, ordering: .relaxed) }
+            }
+        }
+        #expect(failures.pointee.load(ordering: .relaxed) == 0)
+    }
+
+    /// The body's writes are visible to the caller when `run` returns.
+    @Test func writesOfTheJobAreVisibleAfterwards() {
+        for _ in 0..<500 {
+            var values = [Int](repeating: 0, count: 64)
+            values.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let base = buffer.baseAddress!
+                WorkerPool.run(iterations: 64) { index in base[index] = index * index }
+            }
+            #expect(values == (0..<64).map { $0 * $0 })
+        }
+    }
+}
