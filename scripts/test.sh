@@ -8,10 +8,10 @@ bash scripts/install-deps.sh
 bash scripts/setup-compat-venv.sh
 export CB_COMPAT_VENV="${CB_COMPAT_VENV:-$root/.venv-compat}"
 swift test "$@"
-# The losses' Float paths run the CVectorMath kernels of the best instruction set the processor
+# The kernels and the losses' Float paths run the CVectorMath kernels of the best instruction set the processor
 # has; run their tests once more with each lower set (AVX2 + FMA, baseline) it supports.
 if [ "$#" -eq 0 ]; then
     for level in 1 0; do
-        CVECTORMATH_LEVEL=$level swift test --skip-build --filter LossesTests
+        CVECTORMATH_LEVEL=$level swift test --skip-build --filter "LossesTests|KernelTests"
     done
 fi

@@ -89,6 +89,10 @@ void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float ro
     DISPATCH(scaleByRowPlusColumnKernel, x, n, rowFactor, columnFactors)
 }
 
+void CVectorMath_addTransposePanel(int level, float *a, ptrdiff_t n, ptrdiff_t i0) {
+    DISPATCH(addTransposePanelKernel, a, n, i0)
+}
+
 void CVectorMath_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
                                   float shift, double *rowExpSums, double *columnExpSums, double *columnDifferences) {
     DISPATCH(sigmoidExpPanelKernel, c, e, n, i0, scale, bias, shift, rowExpSums, columnExpSums, columnDifferences)

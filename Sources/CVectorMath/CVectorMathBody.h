@@ -332,6 +332,30 @@ ATTR void NAME(sigmoidExpPanelKernel)(const float *c, float *e, ptrdiff_t n, ptr
     }
 }
 
+ATTR void NAME(addTransposePanelKernel)(float *a, ptrdiff_t n, ptrdiff_t i0) {
+    const ptrdiff_t h = n - i0 < 16 ? n - i0 : 16;
+    for (ptrdiff_t j0 = i0; j0 < n; j0 += 16) {
+        const ptrdiff_t w = n - j0 < 16 ? n - j0 : 16;
+        NAME(prefetchTile)(a, n, j0 + PREFETCH_AHEAD, i0);
+        NAME(prefetchTile)(a, n, i0, j0 + PREFETCH_AHEAD);
+        // sum[i] lane k = a[j0 + k][i0 + i], then + a[i0 + i][j0 + k].
+        vf sum[16];
+        NAME(loadTile)(sum, a + j0 * n + i0, n, w, h);
+        NAME(transpose16)(sum);
+        for (ptrdiff_t i = 0; i < 16; i++) {
+            if (i >= h) {
+                sum[i] = NAME(splat)(0.0f);
+                continue;
+            }
+            sum[i] += NAME(loadRow)(a + (i0 + i) * n + j0, w);
+            NAME(storeRow)(a + (i0 + i) * n + j0, w, sum[i]);
+        }
+        if (j0 == i0) continue;
+        NAME(transpose16)(sum);
+        for (ptrdiff_t k = 0; k < w; k++) NAME(storeRow)(a + (j0 + k) * n + i0, h, sum[k]);
+    }
+}
+
 /// The sigmoid loss's Float parameters of pass 2 (see sigmoidGradientTilePair in CVectorMath.h).
 typedef struct {
     float scale, bias, gamma, gradientScale, klFactor, expShift;
@@ -515,81 +539,83 @@ ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrd
                                     double weight, double *scratch) {
     const double lower = floor;
     const float partnerCosine = c[partner];  // c may be g: read before the output pass
-    // Michelot's fixed point: τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, from τ = −∞, until the support
-    // stops changing (τ increases; the support shrinks to sparsemax's). Whole-row vector passes
-    // while the support is large, then the remaining candidates (z above the current τ, a
-    // superset of every later support) are copied to `scratch` and iterated there.
-    double tau = -__builtin_inf();
-    long count = 0;
-    int converged = 0;
-    while (!converged && (count == 0 || count > n / 4)) {
-        vd8 sum = {0};
-        vl8 members = {0};
-        for (ptrdiff_t j = 0; j < n; j += 8) {
-            const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
-            const vl8 inside = (vl8)(z > tau);
-            sum += (vd8)((vl8)z & inside);
-            members -= inside;
-        }
-        double total = 0;
-        long newCount = 0;
-        for (int k = 0; k < 8; k++) {
-            total += sum[k];
-            newCount += members[k];
-        }
-        const double next = (total - 1) / (double)newCount;
-        if (newCount == count || next <= tau) converged = 1;
-        else {
-            tau = next;
-            count = newCount;
+    // For any set S of scores, (Σ_S z − 1)/|S| ≤ τ (Σ_S (z − τ_S) = 1 ≤ Σ max(z − τ_S, 0), and
+    // that sum decreases in τ to 1 at τ). One pass takes the lane-wise maxima of two
+    // interleaved 8-lane blocks (16 scores) and the best such bound over their sorted prefixes;
+    // a second pass copies the scores above it (a superset of the support, typically a few
+    // dozen) to `scratch`, where Michelot's fixed point τ ← (Σ_{z > τ} z − 1)/|{z > τ}|, which
+    // increases from any lower bound to τ, runs.
+    vd8 even = {0}, odd = {0};
+    even -= __builtin_inf();
+    odd -= __builtin_inf();
+    for (ptrdiff_t j = 0; j < n; j += 16) {
+        const vd8 a = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
+        even = (vd8)(((vl8)a & (vl8)(a > even)) | ((vl8)even & ~(vl8)(a > even)));
+        if (j + 8 < n) {
+            const vd8 b = NAME(sparsemaxScores)(c, j + 8, n, self, partner, lower);
+            odd = (vd8)(((vl8)b & (vl8)(b > odd)) | ((vl8)odd & ~(vl8)(b > odd)));
         }
     }
-    if (!converged) {
-        long k = 0;
-        for (ptrdiff_t j = 0; j < n; j += 8) {
-            const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
-            for (int t = 0; t < 8; t++) {
-                scratch[k] = z[t];
-                k += z[t] > tau;
-            }
-        }
-        for (;;) {
-            double total = 0;
-            long newCount = 0;
-            for (long i = 0; i < k; i++) {
-                const double z = scratch[i];
-                scratch[newCount] = z;
-                const int inside = z > tau;
-                total += inside ? z : 0;
-                newCount += inside;
-            }
-            k = newCount;
-            const double next = (total - 1) / (double)newCount;
-            if (newCount == count || next <= tau) break;
-            tau = next;
-            count = newCount;
-        }
+    double top[16];
+    for (int k = 0; k < 8; k++) {
+        top[k] = even[k];
+        top[8 + k] = odd[k];
     }
-    // Gradient weight·(z − τ) on the support, −weight at the positive, 0 where clamped; the
-    // row's loss ½Σ_S (z² − τ²) − (positive − 1) + ½.
-    vd8 squares = {0};
+    for (int k = 1; k < 16; k++) {  // insertion sort, descending
+        const double value = top[k];
+        int t = k;
+        for (; t > 0 && top[t - 1] < value; t--) top[t] = top[t - 1];
+        top[t] = value;
+    }
+    double tau = -__builtin_inf(), prefix = 0;
+    for (int k = 0; k < 16 && top[k] > -__builtin_inf(); k++) {
+        prefix += top[k];
+        const double bound = (prefix - 1) / (double)(k + 1);
+        if (bound > tau) tau = bound;
+    }
+    // Candidates: scores in scratch[0..<k], their columns in scratch[n + 8...] (as doubles).
+    double *columns = scratch + n + 8;
+    long k = 0;
     for (ptrdiff_t j = 0; j < n; j += 8) {
         const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
-        const vl8 inside = (vl8)(z > tau);
-        squares += (vd8)((vl8)(z * z - tau * tau) & inside);
-        const vd8 gradient = (vd8)((vl8)(weight * (z - tau)) & inside);
-        vf8 narrow = __builtin_convertvector(gradient, vf8);
-        if (j + 8 <= n) {
-            vf8 raw;
-            __builtin_memcpy(&raw, c + j, sizeof raw);
-            narrow = (vf8)((vi8)narrow & ~(vi8)(raw < floor));  // 0 where the clamp is active
-            __builtin_memcpy(g + j, &narrow, sizeof narrow);
-        } else {
-            for (ptrdiff_t k = 0; k < n - j; k++) g[j + k] = c[j + k] < floor ? 0 : narrow[k];
+        if (!__builtin_reduce_or((vl8)(z > tau))) continue;
+        for (int t = 0; t < 8; t++) {
+            scratch[k] = z[t];
+            columns[k] = (double)(j + t);
+            k += z[t] > tau;
         }
     }
+    long count = -1;
+    for (;;) {
+        double total = 0;
+        long newCount = 0;
+        for (long i = 0; i < k; i++) {
+            const double z = scratch[i];
+            scratch[newCount] = z;
+            columns[newCount] = columns[i];
+            const int inside = z > tau;
+            total += inside ? z : 0;
+            newCount += inside;
+        }
+        k = newCount;
+        const double next = (total - 1) / (double)newCount;
+        if (newCount == count || next <= tau) break;
+        tau = next;
+        count = newCount;
+    }
+    // Gradient weight·(z − τ) on the support (scratch[0..<k], the scores above τ), −weight at
+    // the positive, 0 where clamped; the row's loss ½Σ_S (z² − τ²) − (positive − 1) + ½. The
+    // support's values are computed before the row is cleared (c may be g).
     double squareSum = 0;
-    for (int k = 0; k < 8; k++) squareSum += squares[k];
+    for (long i = 0; i < k; i++) {
+        const double z = scratch[i];
+        squareSum += z * z - tau * tau;
+        scratch[i] = c[(ptrdiff_t)columns[i]] < floor ? 0 : weight * (z - tau);
+    }
+    ptrdiff_t j = 0;
+    for (; j + 16 <= n; j += 16) NAME(store)(g + j, NAME(splat)(0.0f));
+    for (; j < n; j++) g[j] = 0;
+    for (long i = 0; i < k; i++) g[(ptrdiff_t)columns[i]] = (float)scratch[i];
     const double positive = partnerCosine < floor ? floor : partnerCosine;
     if (!(partnerCosine < floor)) g[partner] = (float)((double)g[partner] - weight);
     return 0.5 * squareSum - (positive - 1) + 0.5;

@@ -105,7 +105,7 @@ extension OrdinalContrastiveLoss {
         let loss = perAnchorLoss.reduce(0, +) / Double(n)
 
         // ∂L/∂X through S = U Uᵀ and the normalisation (the shared cosine backward).
-        let embeddingGradient = try Matrix.cosineSimilaritiesBackward(similarityGradient: weightGradient, unit: unit, norms: norms, epsilon: epsilon)
+        let embeddingGradient = try Matrix.cosineSimilaritiesBackward(similarityGradient: consume weightGradient, unit: unit, norms: norms, epsilon: epsilon)
 
         // ∂L/∂δ_k = Σ over class pairs (c, c′) spanning boundary k of Σ G_an; then ∂L/∂θ.
         var pairTotals = [Double](repeating: 0, count: c * c)

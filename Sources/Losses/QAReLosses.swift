@@ -107,7 +107,7 @@ public struct QAReLoss: Sendable {
             } else {
                 let (value, similarityGradient) = Self.sparseCLR(consume cosine, clamped: clamped, weight: weight)
                 loss += weight * value
-                dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: similarityGradient, unit: unit, norms: norms)
+                dx = try Matrix.cosineSimilaritiesBackward(similarityGradient: consume similarityGradient, unit: unit, norms: norms)
             }
             for i in gradient.elements.indices { gradient.elements[i] += dx.elements[i].doubleValue }
         }
@@ -228,14 +228,15 @@ public struct QAReLoss: Sendable {
         let m = cosine.rows, floor = similarityFloor
         var rowTotals = [Double](repeating: 0, count: m)
         if Scalar.self == Float.self {
-            // The same arithmetic (scores and threshold in Double) in `CVectorMath`, eight
-            // lanes at a time, each row of G written over its row of C (one N×N buffer).
+            // The same scores and threshold (in Double) in `CVectorMath`: a lower bound of τ
+            // from 16 of the row's scores, then the fixed point on the scores above it (a few
+            // dozen of hundreds); each row of G written over its row of C (one N×N buffer).
             var g = cosine
             g.elements.withUnsafeMutableBufferPointer { gBuffer in
                 rowTotals.withUnsafeMutableBufferPointer { tBuffer in
                     nonisolated(unsafe) let (gp, totals) = (UnsafeMutableRawPointer(gBuffer.baseAddress!).assumingMemoryBound(to: Float.self), tBuffer)
                     RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
-                        var scratch = [Double](repeating: 0, count: m + 8)
+                        var scratch = [Double](repeating: 0, count: 2 * (m + 8))
                         for r in rows {
                             totals[r] = CVectorMath_sparsemaxRow(
                                 VectorMath.best.rawValue, gp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),

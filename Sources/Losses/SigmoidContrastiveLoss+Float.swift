@@ -87,19 +87,12 @@ extension SigmoidContrastiveLoss {
         let level = VectorMath.best.rawValue
         let (s, b, shift) = (Float(scale), Float(bias), Float(scale + bias))
         let panels = (n + 15) / 16
-        // Both passes run over work units of tile pairs: unit u holds the pairs (I, J ≥ I) of
-        // panels u and panels − 1 − u, panels + 1 pairs together, so that contiguous ranges of
-        // units balance. Pass 1 costs two exponentials per pair of entries, pass 2 about three
-        // times that: weighed as plain entries when deciding whether to split.
-        let units = (panels + 1) / 2
-        let chunks = RowParallelism.chunkCount(rows: units, work: 4 * n * n)
+        // Both passes run over the tile pairs (I, J ≥ I) of each panel I. Pass 1 costs two
+        // exponentials per pair of entries, pass 2 about three times that: weighed as plain
+        // entries when deciding whether to split.
+        let chunks = RowParallelism.tilePanelChunkCount(panels: panels, work: 4 * n * n)
         func forEachPanel(_ body: @Sendable (_ chunk: Int, _ panel: Int) -> Void) {
-            RowParallelism.forEachChunk(rows: units, work: 4 * n * n) { chunk, range in
-                for unit in range {
-                    body(chunk, unit)
-                    if panels - 1 - unit != unit { body(chunk, panels - 1 - unit) }
-                }
-            }
+            RowParallelism.forEachTilePanel(panels: panels, work: 4 * n * n, body)
         }
         // Pass 1: E, and per chunk the partial row and column sums of E and column sums of
         // E ⊙ (C − Cᵀ), n each.

@@ -96,6 +96,25 @@ import Testing
         }
     }
 
+    /// SparseCLR's Float rows (threshold from a bound over the rows' lane maxima, then the
+    /// candidates above it) against the Double rows (Michelot over the whole row) on batches
+    /// where the support is a few entries of hundreds: centred Gaussian rows at the benchmark's
+    /// dimension, shifted rows (most cosines positive, every clamp active for the QARe form),
+    /// and rows repeated four times (ties in the scores).
+    @Test(arguments: [(300, 128, 0.0, 1), (129, 64, 0.3, 1), (96, 32, 0.0, 4)])
+    func sparsemaxRowsMatchOnLargeBatches(n: Int, d: Int, shift: Double, repeats: Int) throws {
+        var rng = RepeatableRandomNumberGenerator(seed: UInt64(n + d))
+        let distinct = (0..<(2 * n / repeats)).map { _ in (0..<d).map { _ in rng.nextGaussian() + shift } }
+        let x = Matrix<Double>(rows: 2 * n, columns: d, elements: (0..<(2 * n)).flatMap { distinct[$0 % distinct.count] })
+        for method in [QAReLoss.Method.sparseclr, .sparseclrQARe] {
+            let double = try QAReLoss(method: method, beta: 0).forward(input: x)
+            let single = try QAReLoss(method: method, beta: 0).forward(input: x.converted(to: Float.self))
+            #expect(isApproximatelyEqual(single.loss, double.loss, absoluteTolerance: 1e-6, relativeTolerance: 1e-5), "\(method)")
+            let largest = double.inputGradient.elements.map(abs).max()!
+            #expect(firstMismatch(single.inputGradient.elements.map(Double.init), double.inputGradient.elements, absoluteTolerance: 1e-4 * largest, relativeTolerance: 1e-3) == nil, "\(method)")
+        }
+    }
+
     /// A batch large enough for the two decompositions to run concurrently (≥ 256 pairs) gives
     /// the spectral value computed directly from the two views' eigenvalues.
     @Test func concurrentDecompositionsGiveTheDirectSpectralValue() throws {

@@ -262,15 +262,46 @@ extension Double {
         for r in 0..<n { #expect(double[r, r] == 0 && double[r, (r + half) % n] == 0 && float[r, r] == 0) }
     }
 
-    /// The two cosine backward forms agree: G given as is, and H = G + Gᵀ given symmetrised.
-    @Test func cosineBackwardFormsAgree() throws {
+    /// The two cosine backward forms agree with the definition ∂L/∂X̂ = G X̂ + Gᵀ X̂ (two
+    /// products) followed by the normalisation backward: G given as is (symmetrised in place
+    /// inside), and H = G + Gᵀ given symmetrised.
+    @Test(arguments: [12, 70])
+    func cosineBackwardFormsMatchTheTwoProducts(n: Int) throws {
         var rng = RepeatableRandomNumberGenerator(seed: 29)
-        let x = Matrix<Double>(rows: 12, columns: 5, elements: (0..<60).map { _ in rng.nextGaussian() })
-        let g = Matrix<Double>(rows: 12, columns: 12, elements: (0..<144).map { _ in rng.nextGaussian() })
+        let x = Matrix<Double>(rows: n, columns: 5, elements: (0..<(5 * n)).map { _ in rng.nextGaussian() })
+        let g = Matrix<Double>(rows: n, columns: n, elements: (0..<(n * n)).map { _ in rng.nextGaussian() })
         let (_, unit, norms) = try x.cosineSimilarities()
+        var unitGradient = try Matrix.product(g, unit)
+        try unitGradient.addProduct(g, unit, transposingLeft: true)
+        let expected = Matrix.normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms)
         let general = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
         let symmetrized = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: Matrix.sumWithTranspose(g), unit: unit, norms: norms)
-        #expect(firstMismatch(general.elements, symmetrized.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
+        #expect(firstMismatch(general.elements, expected.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
+        #expect(firstMismatch(symmetrized.elements, expected.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
+        let float = try Matrix.cosineSimilaritiesBackward(similarityGradient: g.converted(to: Float.self), unit: unit.converted(to: Float.self), norms: norms.map { Float($0) })
+        let largest = expected.elements.map(abs).max()!
+        #expect(firstMismatch(float.elements.map(Double.init), expected.elements, absoluteTolerance: 1e-5 * largest, relativeTolerance: 1e-4) == nil)
+    }
+
+    /// `addTranspose` gives a_ij + a_ji exactly (the same two operands either way), Float tiles
+    /// of 16 and Double blocks of 64, with tails, and on the processors for the large size.
+    @Test(arguments: [1, 15, 16, 17, 40, 130, 600])
+    func addTransposeMatchesTheDefinition(n: Int) {
+        var rng = RepeatableRandomNumberGenerator(seed: UInt64(n))
+        let a = Matrix<Double>(rows: n, columns: n, elements: (0..<(n * n)).map { _ in rng.nextGaussian() })
+        var double = a
+        double.addTranspose()
+        var float = a.converted(to: Float.self)
+        let floatSource = float
+        float.addTranspose()
+        var mismatches = 0
+        for i in 0..<n {
+            for j in 0..<n {
+                if double[i, j] != a[i, j] + a[j, i] { mismatches += 1 }
+                if float[i, j] != floatSource[i, j] + floatSource[j, i] { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
     }
 
     /// The Float (`VectorMath`) path of the scaled softmax equals the Double path to Float

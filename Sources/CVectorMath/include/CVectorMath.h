@@ -46,6 +46,11 @@ double CVectorMath_expSumRow(int level, const float *x, float *y, ptrdiff_t n, f
 /// x[j] *= rowFactor + columnFactors[j] for j < n.
 void CVectorMath_scaleByRowPlusColumn(int level, float *x, ptrdiff_t n, float rowFactor, const float *columnFactors);
 
+/// A ← A + Aᵀ in place on the tile pairs (I, J ≥ I) of the panel I = rows i0..<min(i0 + 16, n)
+/// of a dense [n, n] matrix (i0 a multiple of 16): each pair of 16 × 16 tiles is read once and
+/// written once, the mirror tile transposed in registers. Panels may run concurrently.
+void CVectorMath_addTransposePanel(int level, float *a, ptrdiff_t n, ptrdiff_t i0);
+
 // The sigmoid contrastive loss's Float passes (`SigmoidContrastiveLoss`), on its cosine matrix
 // C ([n, n], rows online samples) with logits L = scale·C + bias and one shared shift
 // (shift = scale + bias ≥ every logit; the logits span 2·scale ≤ 80, so exp(L − shift) is a
@@ -87,10 +92,12 @@ void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrd
 
 /// SparseCLR's sparsemax loss for one row of a cosine matrix (Float path of `QAReLoss`): scores
 /// z_j = max(c[j], floor) widened to double, minus 1 at `partner`, row `self` left out; the
-/// threshold τ with Σ max(z − τ, 0) = 1 by Michelot's fixed point (in double); writes
+/// threshold τ with Σ max(z − τ, 0) = 1, exactly (in double): a lower bound from 16 of the
+/// row's scores, then Michelot's fixed point on the scores above it; writes
 /// g[j] = weight·(z_j − τ) on the support, 0 elsewhere, minus weight at the partner, and 0
 /// where c[j] < floor; returns ½Σ_support (z² − τ²) − (max(c[partner], floor) − 1) + ½. Pass
-/// −∞ as floor for no clamp. `scratch` must hold n + 8 doubles. c and g may be the same row.
+/// −∞ as floor for no clamp. `scratch` must hold 2(n + 8) doubles. c and g may be the same
+/// row.
 double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
                                 float floor, double weight, double *scratch);
 

@@ -19,9 +19,9 @@ extension Matrix {
 
     /// Backward pass of `cosineSimilarities`: ∂L/∂X from ∂L/∂C.
     ///
-    /// `∂L/∂X̂ = G X̂ + Gᵀ X̂` (every C_ab depends on both rows; two products, the second
-    /// reading G transposed, which OpenBLAS does at the same speed and without a transposed
-    /// copy), then the normalisation backward.
+    /// `∂L/∂X̂ = G X̂ + Gᵀ X̂ = (G + Gᵀ) X̂` (every C_ab depends on both rows): G + Gᵀ formed in
+    /// place (`addTranspose`, one pass over G) and one product instead of two, then the
+    /// normalisation backward.
     ///
     /// - Parameters:
     ///   - similarityGradient: G = ∂L/∂C, `[n, n]`, not necessarily symmetric.
@@ -33,12 +33,12 @@ extension Matrix {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func cosineSimilaritiesBackward(
-        similarityGradient g: Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
+        similarityGradient g: consuming Matrix, unit: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
     ) throws(LinearAlgebraError) -> Matrix {
         precondition(g.rows == unit.rows && g.columns == unit.rows, "cosine backward: gradient [\(g.rows), \(g.columns)] for \(unit.rows) rows")
-        var unitGradient = try Matrix.product(g, unit)
-        try unitGradient.addProduct(g, unit, transposingLeft: true)
-        return normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms, epsilon: epsilon)
+        var symmetrized = g
+        symmetrized.addTranspose()
+        return try cosineSimilaritiesBackward(symmetrizedGradient: symmetrized, unit: unit, norms: norms, epsilon: epsilon)
     }
 
     /// Backward pass of `cosineSimilarities` from the symmetrised gradient `H = G + Gᵀ`

@@ -35,4 +35,26 @@ public enum RowParallelism {
             body(chunk, (chunk * rows / chunks)..<((chunk + 1) * rows / chunks))
         }
     }
+
+    /// Calls `body` once for each panel of a square matrix tiled in `panels` row panels, for
+    /// loops over the tile pairs (I, J ≥ I) of panel I (which fall from `panels` pairs for the
+    /// first panel to one for the last): panels u and `panels − 1 − u` form one work unit of
+    /// `panels + 1` pairs, and contiguous ranges of units go to the processors (as
+    /// `forEachChunk`). A chunk index is passed along for per-chunk partial results.
+    ///
+    /// - Parameters:
+    ///   - panels: Panel count.
+    ///   - work: Entries the whole loop touches (decides whether to split).
+    ///   - body: Receives the chunk index (`0..<tilePanelChunkCount`) and a panel.
+    public static func forEachTilePanel(panels: Int, work: Int, _ body: @Sendable (_ chunk: Int, _ panel: Int) -> Void) {
+        forEachChunk(rows: (panels + 1) / 2, work: work) { chunk, units in
+            for unit in units {
+                body(chunk, unit)
+                if panels - 1 - unit != unit { body(chunk, panels - 1 - unit) }
+            }
+        }
+    }
+
+    /// Number of chunks `forEachTilePanel` uses.
+    public static func tilePanelChunkCount(panels: Int, work: Int) -> Int { chunkCount(rows: (panels + 1) / 2, work: work) }
 }

@@ -1,3 +1,4 @@
+import CVectorMath
 /// Row-wise masked log-sum-exp and softmax: the one implementation every loss uses.
 ///
 /// Both shift each row by its maximum over the included entries before exponentiating, so
@@ -204,7 +205,8 @@ extension Matrix {
             // Row shifts: softmax rows, weighted, then the tiled transposed sum.
             var (p, lse) = scaledSoftmaxAndLogSumExpRows(scale: scale, probabilityScale: k, excluding: excluded)
             if let rowWeights { for r in 0..<n { for c in 0..<n { p[r, c] *= rowWeights[r] } } }
-            self = Matrix.sumWithTranspose(p)
+            p.addTranspose()
+            self = p
             return lse
         }
         let shift = scale * bound
@@ -286,27 +288,41 @@ extension Matrix {
         }
     }
 
-    /// `A + Aᵀ` of a square matrix, in 64 × 64 tiles (row blocks over the processors); every
-    /// element is written once.
+    /// `A + Aᵀ` of a square matrix (a copy of `a`, then `addTranspose`).
     ///
     /// - Parameter a: `[n, n]`.
     /// - Returns: `[n, n]`, symmetric.
+    public static func sumWithTranspose(_ a: Matrix) -> Matrix {
+        var sum = a
+        sum.addTranspose()
+        return sum
+    }
+
+    /// `self ← self + selfᵀ` in place, for a square matrix: the pairs of tiles (I, J), (J, I)
+    /// are each read and written once (16 × 16 tiles transposed in registers for Float, in
+    /// `CVectorMath`; 64 × 64 blocks for Double), over the processors for large matrices.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func sumWithTranspose(_ a: Matrix) -> Matrix {
-        precondition(a.rows == a.columns, "sumWithTranspose needs a square matrix, got [\(a.rows), \(a.columns)]")
-        let n = a.rows
-        return Matrix(rows: n, columns: n) { out in
-            a.elements.withUnsafeBufferPointer { source in
-                nonisolated(unsafe) let (o, s) = (out, source)
-                let block = 64
-                RowParallelism.forEachChunk(rows: (n + block - 1) / block, work: n * n) { _, blocks in
-                    for b in blocks {
-                        let i0 = b * block
-                        for j0 in Swift.stride(from: 0, to: n, by: block) {
-                            for i in i0..<Swift.min(i0 + block, n) {
-                                for j in j0..<Swift.min(j0 + block, n) { o[i * n + j] = s[i * n + j] + s[j * n + i] }
-                            }
+    public mutating func addTranspose() {
+        precondition(rows == columns, "addTranspose needs a square matrix, got [\(rows), \(columns)]")
+        let n = rows
+        guard n > 0 else { return }
+        let tile = Scalar.self == Float.self ? 16 : 64
+        let level = VectorMath.best.rawValue
+        elements.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let a = buffer.baseAddress!
+            RowParallelism.forEachTilePanel(panels: (n + tile - 1) / tile, work: n * n) { _, panel in
+                let i0 = panel * tile
+                if Scalar.self == Float.self {
+                    CVectorMath_addTransposePanel(level, UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self), n, i0)
+                    return
+                }
+                for j0 in Swift.stride(from: i0, to: n, by: tile) {
+                    for i in i0..<Swift.min(i0 + tile, n) {
+                        for j in Swift.max(j0, j0 == i0 ? i : j0)..<Swift.min(j0 + tile, n) {
+                            let sum = a[i * n + j] + a[j * n + i]
+                            a[i * n + j] = sum
+                            a[j * n + i] = sum
                         }
                     }
                 }
