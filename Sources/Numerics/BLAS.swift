@@ -13,11 +13,12 @@ import COpenBLAS
 /// Converts a size to BLAS's 32-bit integer, throwing when it does not fit.
 ///
 /// Every BLAS and LAPACK call passes its sizes through here, so this is also where the kernel
-/// selection of `BLASCore` is made once, before the first call (a `let` initialiser runs once,
-/// thread-safely).
+/// selection of `BLASCore` and the `AllocatorPolicy` are applied once, before the first call
+/// (a `let` initialiser runs once, thread-safely).
 @inline(__always)
 func blasInt(_ value: Int, _ name: String) throws(LinearAlgebraError) -> Int32 {
     _ = BLASCore.selection
+    _ = AllocatorPolicy.applied
     guard let converted = Int32(exactly: value) else {
         throw .dimensionTooLarge(name: name, value: value)
     }
