@@ -127,8 +127,8 @@ public struct SigmoidContrastiveLoss: Sendable {
         let n = first.rows
         // Normalisation and the N×N×D products in the input's precision (float32 GEMMs for
         // Float input, as the original); the elementwise terms in Double.
-        let unitOnline = online.map { $0.normalizedRows() }
-        let unitTarget = target.map { $0.normalizedRows() }
+        let units = Matrix.normalizedRows(of: online + target)
+        let unitOnline = Array(units[0..<online.count]), unitTarget = Array(units[online.count...])
         // A non-finite entry makes its row's norm non-finite: only then look for it (a huge
         // finite row can overflow its norm too, and passes as before).
         for (view, unit) in zip(online + target, unitOnline + unitTarget) where !unit.norms.allSatisfy(\.isFinite) {
@@ -172,12 +172,10 @@ public struct SigmoidContrastiveLoss: Sendable {
             dBias += weight * terms.gradientSum
             if scaleHasGradient { dTau += weight * scale * terms.gradientDotCosine }
         }
-        let onlineGradients = zip(dOnline, unitOnline).map { g, u in
-            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms)
-        }
-        let targetGradients = zip(dTarget, unitTarget).map { g, u in
-            Matrix.normalizedRowsBackward(outputGradient: g, normalized: u.normalized, norms: u.norms)
-        }
+        var gradients = dOnline + dTarget
+        (dOnline, dTarget) = ([], [])
+        Matrix.normalizeRowsBackward(&gradients, units: units)
+        let onlineGradients = Array(gradients[0..<online.count]), targetGradients = Array(gradients[online.count...])
         if let logger, let step {
             for (tag, value) in [("total", total), ("kl", invariance), ("scale", exponent), ("bias", bias), ("gamma", gamma)] {
                 try logger.logScalar(tag: tagPrefix + tag, value: value, step: step)

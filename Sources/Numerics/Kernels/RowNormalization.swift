@@ -48,10 +48,8 @@ extension Matrix {
         return (result, norms)
     }
 
-    /// Backward pass of `normalizedRows`: ∂L/∂x from ∂L/∂y.
-    ///
-    /// For a row with `‖x‖ > ε`: `∂L/∂x = (g − (g·y) y) / ‖x‖`; for a row at or under the floor
-    /// the divisor is the constant ε, so `∂L/∂x = g / ε` (torch's autograd through `clamp_min`).
+    /// Backward pass of `normalizedRows`: ∂L/∂x from ∂L/∂y (a copy of the gradient, then
+    /// `normalizeRowsBackward`).
     ///
     /// - Parameters:
     ///   - outputGradient: `g = ∂L/∂y`, `[n, d]`.
@@ -61,17 +59,32 @@ extension Matrix {
     /// - Returns: `∂L/∂x`, `[n, d]`.
     @inlinable
     public static func normalizedRowsBackward(
-        outputGradient: Matrix, normalized: Matrix, norms: [Scalar],
+        outputGradient: consuming Matrix, normalized: Matrix, norms: [Scalar],
         epsilon: Scalar = Matrix.defaultNormalizationEpsilon
     ) -> Matrix {
-        precondition(
-            outputGradient.rows == normalized.rows && outputGradient.columns == normalized.columns
-                && norms.count == normalized.rows,
-            "normalizedRowsBackward shapes: gradient [\(outputGradient.rows), \(outputGradient.columns)], normalized [\(normalized.rows), \(normalized.columns)], norms \(norms.count)")
         var result = outputGradient
+        result.normalizeRowsBackward(normalized: normalized, norms: norms, epsilon: epsilon)
+        return result
+    }
+
+    /// Backward pass of `normalizedRows` in place: `self` holds ∂L/∂y (`[n, d]`) and receives
+    /// ∂L/∂x.
+    ///
+    /// For a row with `‖x‖ > ε`: `∂L/∂x = (g − (g·y) y) / ‖x‖`; for a row at or under the floor
+    /// the divisor is the constant ε, so `∂L/∂x = g / ε` (torch's autograd through `clamp_min`).
+    ///
+    /// - Parameters:
+    ///   - normalized: `y` as returned by `normalizedRows`, `[n, d]`.
+    ///   - norms: The `n` norms returned by `normalizedRows`.
+    ///   - epsilon: The ε used in the forward pass.
+    @inlinable
+    public mutating func normalizeRowsBackward(normalized: Matrix, norms: [Scalar], epsilon: Scalar = Matrix.defaultNormalizationEpsilon) {
+        precondition(
+            rows == normalized.rows && columns == normalized.columns && norms.count == normalized.rows,
+            "normalizeRowsBackward shapes: gradient [\(rows), \(columns)], normalized [\(normalized.rows), \(normalized.columns)], norms \(norms.count)")
         let d = normalized.columns
-        if Scalar.self == Float.self, !result.elements.isEmpty {
-            result.elements.withUnsafeMutableBufferPointer { g in
+        if Scalar.self == Float.self, !elements.isEmpty {
+            elements.withUnsafeMutableBufferPointer { g in
                 normalized.elements.withUnsafeBufferPointer { y in
                     norms.withUnsafeBufferPointer { n in
                         VectorMath.normalizeRowsBackward(
@@ -81,9 +94,9 @@ extension Matrix {
                     }
                 }
             }
-            return result
+            return
         }
-        result.elements.withUnsafeMutableBufferPointer { g in
+        elements.withUnsafeMutableBufferPointer { g in
             normalized.elements.withUnsafeBufferPointer { y in
                 for i in 0..<normalized.rows {
                     let norm = norms[i]
@@ -99,6 +112,51 @@ extension Matrix {
                 }
             }
         }
-        return result
+    }
+
+    /// `normalizedRows` of several matrices, at once on `WorkerPool`'s threads when they are
+    /// large enough (a loss's views: one short pass each).
+    ///
+    /// - Parameters:
+    ///   - matrices: Any shapes.
+    ///   - epsilon: ε > 0 (default `1e-12`).
+    /// - Returns: For each matrix, its unit rows and norms, as `normalizedRows` returns them.
+    public static func normalizedRows(of matrices: [Matrix], epsilon: Scalar = Matrix.defaultNormalizationEpsilon) -> [(normalized: Matrix, norms: [Scalar])] {
+        var results = [(normalized: Matrix, norms: [Scalar])](repeating: (Matrix(rows: 0, columns: 0), []), count: matrices.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            forEachMatrix(matrices) { index in out[index] = matrices[index].normalizedRows(epsilon: epsilon) }
+        }
+        return results
+    }
+
+    /// `normalizeRowsBackward` of several gradients in place, at once on `WorkerPool`'s threads
+    /// when they are large enough.
+    ///
+    /// - Parameters:
+    ///   - gradients: ∂L/∂y of each matrix; receive ∂L/∂x.
+    ///   - units: The matching results of `normalizedRows(of:)`.
+    ///   - epsilon: The forward ε.
+    public static func normalizeRowsBackward(
+        _ gradients: inout [Matrix], units: [(normalized: Matrix, norms: [Scalar])], epsilon: Scalar = Matrix.defaultNormalizationEpsilon
+    ) {
+        precondition(gradients.count == units.count, "normalizeRowsBackward: \(gradients.count) gradients for \(units.count) matrices")
+        gradients.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let g = buffer
+            forEachMatrix(units.map(\.normalized)) { index in
+                g[index].normalizeRowsBackward(normalized: units[index].normalized, norms: units[index].norms, epsilon: epsilon)
+            }
+        }
+    }
+
+    /// Calls `body` for each index of `matrices`, on the pool when the matrices hold at least
+    /// 2¹⁵ elements together (a pass over them then costs more than a hand-off).
+    private static func forEachMatrix(_ matrices: [Matrix], _ body: @Sendable (Int) -> Void) {
+        let total = matrices.reduce(0) { $0 + $1.elements.count }
+        if total >= 1 << 15 && matrices.count > 1 {
+            WorkerPool.run(iterations: matrices.count, body)
+        } else {
+            for index in matrices.indices { body(index) }
+        }
     }
 }
