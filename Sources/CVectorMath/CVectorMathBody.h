@@ -437,25 +437,26 @@ ATTR void NAME(sigmoidGradientTilePairKernel)(const float *c, float *eg, ptrdiff
     const vf inverseRowSumsJ = NAME(loadRow)(inverseRowSums + j0, w), inverseColumnSumsJ = NAME(loadRow)(inverseColumnSums + j0, w);
     const vf columnLSEJ = NAME(loadRow)(columnLSE + j0, w), rowLSEJ = NAME(loadRow)(rowLSE + j0, w), klJ = NAME(loadRow)(kl + j0, w);
     vf part = zero, gSum = zero, gcSum = zero;
+    // The mirror tile first (entries (j0 + k, i0 + i) in row i's lanes), while the natural
+    // rows of E are still E; then the natural tile, written over them. Two loops rather than
+    // one: each keeps one gradient run's values in registers.
     for (ptrdiff_t i = 0; i < 16; i++) {
-        if (i >= h) {
-            gT[i] = zero;
-            continue;
-        }
+        gT[i] = zero;
+        if (diagonal || i >= h) continue;
+        const ptrdiff_t row = i0 + i;
+        const vf cosine = NAME(loadRow)(c + row * n + j0, w), ex = NAME(loadRow)(eg + row * n + j0, w);
+        gT[i] = NAME(sigmoidGradientRun)(
+            cT[i], cosine, eT[i], ex, minusOne, &params, inverseRowSumsJ, inverseColumnSumsJ, NAME(splat)(inverseColumnSums[row]),
+            NAME(splat)(columnLSE[row]), NAME(splat)(rowLSE[row]), NAME(splat)(kl[row]), inside, &part, &gSum, &gcSum);
+    }
+    for (ptrdiff_t i = 0; i < h; i++) {
         const ptrdiff_t row = i0 + i;
         const vf cosine = NAME(loadRow)(c + row * n + j0, w), ex = NAME(loadRow)(eg + row * n + j0, w);
         const vf sign = diagonal ? NAME(select)(lane == (float)i, NAME(splat)(1.0f), minusOne) : minusOne;
-        // Entries (row, j0 + k).
         const vf g = NAME(sigmoidGradientRun)(
             cosine, cT[i], ex, eT[i], sign, &params, NAME(splat)(inverseRowSums[row]), NAME(splat)(inverseColumnSums[row]),
             inverseColumnSumsJ, columnLSEJ, rowLSEJ, klJ, inside, &part, &gSum, &gcSum);
         NAME(storeRow)(eg + row * n + j0, w, g);
-        // Entries (j0 + k, row) of the mirror tile, in this row's lanes.
-        if (!diagonal)
-            gT[i] = NAME(sigmoidGradientRun)(
-                cT[i], cosine, eT[i], ex, minusOne, &params, inverseRowSumsJ, inverseColumnSumsJ,
-                NAME(splat)(inverseColumnSums[row]), NAME(splat)(columnLSE[row]), NAME(splat)(rowLSE[row]), NAME(splat)(kl[row]),
-                inside, &part, &gSum, &gcSum);
     }
     if (!diagonal) {
         NAME(transpose16)(gT);
