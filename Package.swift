@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
-        .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "TestSupport", "TensorBoard"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "CVectorMath", "TestSupport", "TensorBoard"]),
         .testTarget(
             name: "ProbeTests", dependencies: ["Probe", "Numerics", "Training", "TestSupport"],
             exclude: ["Fixtures"]),

@@ -11,7 +11,7 @@
 // one after the other with OpenBLAS's threads and both at once on one thread each).
 // This VM's speed changes by up to 2× from one minute to the next, so each loss is timed in
 // rounds alternating with its reference: runs of the loss back to back, as many of the
-// reference, a 150 ms pause; 5 rounds of 20 runs at N = 256, 3 rounds of 5 at N = 1024; both
+// reference, a 150 ms pause; 5 rounds of 20 runs at N = 256, 5 rounds of 5 at N = 1024; both
 // columns are the best run. The pause matters: OpenBLAS's own worker threads keep spinning for about 0.1 s after a
 // threaded call and would otherwise take a core from the loss that follows (the losses'
 // products run on Dispatch's threads with one-thread BLAS and leave no spinning thread behind).
@@ -95,7 +95,7 @@ struct EigenReference {
     }
 }
 
-print("losses benchmark: dim 128, Float input, OpenBLAS threads \(BLASThreads.count), VectorMath kernels \(VectorMath.best); milliseconds, best of 100 (N = 256) or 15 (N = 1024) runs, loss and reference in alternating rounds")
+print("losses benchmark: dim 128, Float input, OpenBLAS threads \(BLASThreads.count), VectorMath kernels \(VectorMath.best); milliseconds, best of 100 (N = 256) or 25 (N = 1024) runs, loss and reference in alternating rounds")
 print("loss              N   loss+grad ms   sgemm-only ms   ratio   sgemm+ssyevd ms   ratio")
 // Optional arguments: the names of the losses to run (default all), e.g. `losses nt-xent dcl`.
 let selected = Set(CommandLine.arguments.dropFirst())
@@ -127,7 +127,7 @@ for n in [256, 1024] {
     ]
     for (name, reference, hasQARe, body) in runs where selected.isEmpty || selected.contains(name) {
         var (time, gemm, eigenTime) = (Double.infinity, Double.infinity, Double.infinity)
-        let (rounds, runs) = n >= 1024 ? (3, 5) : (5, 20)
+        let (rounds, runs) = n >= 1024 ? (5, 5) : (5, 20)
         for _ in 0..<rounds {
             for _ in 0..<runs { time = min(time, try milliseconds(body)) }
             for _ in 0..<runs {
