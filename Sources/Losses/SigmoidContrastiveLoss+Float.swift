@@ -88,9 +88,9 @@ extension SigmoidContrastiveLoss {
         let level = VectorMath.best.rawValue
         let (s, b, shift) = (Float(scale), Float(bias), Float(scale + bias))
         let panels = (n + 15) / 16
-        // Both passes run over the tile pairs (I, J ≥ I) of each panel I. Pass 1 costs two
-        // exponentials per pair of entries, pass 2 about three times that: weighed as plain
-        // entries when deciding whether to split.
+        // Both passes run over the tile pairs (I, J ≥ I) of each panel I. Pass 1 costs an
+        // exponential per entry, pass 2 a few times that: weighed as 4n² plain entries when
+        // deciding whether to split.
         let chunks = RowParallelism.tilePanelChunkCount(panels: panels, work: 4 * n * n)
         func forEachPanel(_ body: @Sendable (_ chunk: Int, _ panel: Int) -> Void) {
             RowParallelism.forEachTilePanel(panels: panels, work: 4 * n * n, body)

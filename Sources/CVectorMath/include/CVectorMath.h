@@ -71,9 +71,10 @@ void CVectorMath_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t 
 /// G_ab = sign·(γ·p·w·log p − w·(1 − p))·gradientScale + klFactor·(M_ba + R_ab − Q_ab), where
 /// R_ab = E_ab·inverseRowSums[a], Q_ab = E_ba·inverseColumnSums[a], Q_ba = E_ab·
 /// inverseColumnSums[b] and M_ba = Q_ba·((l_ab − columnLSE[b]) − (l_ba − rowLSE[b]) − kl[b])
-/// (the KL part is skipped when klFactor is 0). exp(−|l|) comes from E·exp(shift) when
-/// |shift| ≤ 80 and bias − scale ≥ −80, else from its own exponential. Adds −Σ w·log p, Σ G
-/// and Σ G·c over the tiles to sums[0], sums[1] and sums[2].
+/// (the KL part is skipped when klFactor is 0). e = exp(−|l|) comes from E·exp(shift) when
+/// |shift| ≤ 80 and bias − scale ≥ −80, else from its own exponential; where a 16-lane run has
+/// every e ≤ 1/32, 1/(1 + e) and log(1 + e) are short series, else a division and log1p. Adds
+/// −Σ w·log p, Σ G and Σ G·c over the tiles to sums[0], sums[1] and sums[2].
 void CVectorMath_sigmoidGradientTilePair(int level, const float *c, float *eg, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0,
                                          float scale, float bias, float gamma, float gradientScale, float klFactor,
                                          float shift, const float *inverseRowSums, const float *inverseColumnSums,

@@ -22,9 +22,6 @@ import Darwin
 /// One job at a time: a call made while the pool is busy (from another thread, or from inside
 /// a job) runs on `DispatchQueue.concurrentPerform` instead, with the same result.
 public enum WorkerPool {
-    /// The processors' count; the pool has one thread fewer (the caller works too).
-    public static var processorCount: Int { SpinningPool.shared.workers.count + 1 }
-
     /// Calls `body(0..<iterations)` once each, in parallel on the calling thread and the pool's
     /// threads, and returns when all have returned. `body` must only write state owned by its
     /// iteration.
@@ -43,6 +40,7 @@ public enum WorkerPool {
 
 /// The threads behind `WorkerPool`.
 final class SpinningPool: @unchecked Sendable {
+    /// One thread per online processor but the caller's.
     static let shared = SpinningPool(threads: Swift.max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
 
     /// How long a worker keeps checking for a job after its last one, in nanoseconds.
