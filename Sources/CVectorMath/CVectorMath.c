@@ -15,9 +15,13 @@ typedef double vd8 __attribute__((vector_size(64)));
 typedef long long vl8 __attribute__((vector_size(64)));
 
 #if defined(__x86_64__)
+#include <immintrin.h>
+
 #define ATTR __attribute__((target("avx512f")))
 #define NAME(f) f##_avx512
+#define CVM_AVX512 1  // the body may use AVX-512F intrinsics (masked compress stores)
 #include "CVectorMathBody.h"
+#undef CVM_AVX512
 #undef ATTR
 #undef NAME
 

@@ -588,14 +588,25 @@ ATTR double NAME(sparsemaxRowKernel)(const float *c, float *g, ptrdiff_t n, ptrd
     // Candidates: scores in scratch[0..<k], their columns in scratch[n + 8...] (as doubles).
     double *columns = scratch + n + 8;
     long k = 0;
+    const vd8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
     for (ptrdiff_t j = 0; j < n; j += 8) {
         const vd8 z = NAME(sparsemaxScores)(c, j, n, self, partner, lower);
+#if defined(CVM_AVX512)
+        // About half the runs hold a candidate, at random: the candidates compressed to the
+        // front of a register and the whole register stored (the room for it is in scratch),
+        // instead of a branch and a scalar loop (a masked compress to memory is slow on Intel).
+        const __mmask8 above = _mm512_cmp_pd_mask((__m512d)z, _mm512_set1_pd(tau), _CMP_GT_OQ);
+        _mm512_storeu_pd(scratch + k, _mm512_maskz_compress_pd(above, (__m512d)z));
+        _mm512_storeu_pd(columns + k, _mm512_maskz_compress_pd(above, (__m512d)(lane + (double)j)));
+        k += __builtin_popcount(above);
+#else
         if (!__builtin_reduce_or((vl8)(z > tau))) continue;
         for (int t = 0; t < 8; t++) {
             scratch[k] = z[t];
-            columns[k] = (double)(j + t);
+            columns[k] = lane[t] + (double)j;
             k += z[t] > tau;
         }
+#endif
     }
     long count = -1;
     for (;;) {
