@@ -258,12 +258,15 @@ INLINE void NAME(storeRow)(float *p, ptrdiff_t count, vf v) {
     if (count == 16) NAME(store)(p, v); else NAME(storePartial)(p, count, v);
 }
 
-/// Prefetches the 16 × 16 tile at (i0, j0) of a dense [n, n] matrix (rows i0.. that exist; one
-/// line each): the tiles the sigmoid passes read next, whose rows are n floats apart, which
-/// the hardware prefetchers do not follow (the first load of each line stalled the passes).
+// How many columns ahead the tile-pair kernels prefetch: two tiles (16 to 128 measured alike
+// within noise, one tile was slower at n = 1024).
 #ifndef PREFETCH_AHEAD
 #define PREFETCH_AHEAD 32
 #endif
+
+/// Prefetches the 16 × 16 tile at (i0, j0) of a dense [n, n] matrix (rows i0.. that exist; one
+/// line each): the tiles the tile-pair kernels read next, whose rows are n floats apart, which
+/// the hardware prefetchers do not follow (the first load of each line stalled the passes).
 INLINE void NAME(prefetchTile)(const float *p, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0) {
     if (i0 >= n || j0 >= n) return;
     const ptrdiff_t rows = n - i0 < 16 ? n - i0 : 16;
@@ -434,7 +437,7 @@ ATTR void NAME(sigmoidGradientTilePairKernel)(const float *c, float *eg, ptrdiff
     const ptrdiff_t h = n - i0 < 16 ? n - i0 : 16, w = n - j0 < 16 ? n - j0 : 16;
     const int diagonal = i0 == j0;
     const vi inside = NAME(inside)(j0, n);
-    // The next pair's tiles (i0, j0 + 16) and (j0 + 16, i0) of C and of E.
+    // A later pair's tiles (i0, j0 + PREFETCH_AHEAD) and (j0 + PREFETCH_AHEAD, i0) of C and E.
     NAME(prefetchTile)(c, n, i0, j0 + PREFETCH_AHEAD);
     NAME(prefetchTile)(c, n, j0 + PREFETCH_AHEAD, i0);
     NAME(prefetchTile)(eg, n, i0, j0 + PREFETCH_AHEAD);
