@@ -275,7 +275,9 @@ extension Double {
         try unitGradient.addProduct(g, unit, transposingLeft: true)
         let expected = Matrix.normalizedRowsBackward(outputGradient: unitGradient, normalized: unit, norms: norms)
         let general = try Matrix.cosineSimilaritiesBackward(similarityGradient: g, unit: unit, norms: norms)
-        let symmetrized = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: Matrix.sumWithTranspose(g), unit: unit, norms: norms)
+        var h = g
+        h.addTranspose()
+        let symmetrized = try Matrix.cosineSimilaritiesBackward(symmetrizedGradient: h, unit: unit, norms: norms)
         #expect(firstMismatch(general.elements, expected.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
         #expect(firstMismatch(symmetrized.elements, expected.elements, absoluteTolerance: 1e-13, relativeTolerance: 1e-12) == nil)
         let float = try Matrix.cosineSimilaritiesBackward(similarityGradient: g.converted(to: Float.self), unit: unit.converted(to: Float.self), norms: norms.map { Float($0) })

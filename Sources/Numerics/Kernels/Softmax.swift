@@ -288,16 +288,6 @@ extension Matrix {
         }
     }
 
-    /// `A + Aᵀ` of a square matrix (a copy of `a`, then `addTranspose`).
-    ///
-    /// - Parameter a: `[n, n]`.
-    /// - Returns: `[n, n]`, symmetric.
-    public static func sumWithTranspose(_ a: Matrix) -> Matrix {
-        var sum = a
-        sum.addTranspose()
-        return sum
-    }
-
     /// `self ← self + selfᵀ` in place, for a square matrix: the pairs of tiles (I, J), (J, I)
     /// are each read and written once (16 × 16 tiles transposed in registers for Float, in
     /// `CVectorMath`; 64 × 64 blocks for Double), over the processors for large matrices.
