@@ -11,16 +11,18 @@ import Glibc
 /// the pool (repeatedly, so that a race between jobs would show), after its threads have gone
 /// to sleep, from inside a job, and from several threads at once (the fallback path).
 @Suite struct WorkerPoolTests {
+    /// A counter that closures running on several threads can share.
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+        func increment() { value.add(1, ordering: .relaxed) }
+        var count: Int { value.load(ordering: .relaxed) }
+    }
+
     /// Runs one job and returns how often each index was called (after `run` returned).
     static func counts(iterations: Int) -> [Int] {
-        let calls = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: Swift.max(iterations, 1))
-        for k in 0..<iterations { (calls + k).initialize(to: Atomic(0)) }
-        defer { calls.deallocate() }
-        nonisolated(unsafe) let pointer = calls
-        WorkerPool.run(iterations: iterations) { index in
-            pointer[index].add(1, ordering: .relaxed)
-        }
-        return (0..<iterations).map { calls[$0].load(ordering: .relaxed) }
+        let calls = (0..<iterations).map { _ in Counter() }
+        WorkerPool.run(iterations: iterations) { index in calls[index].increment() }
+        return calls.map(\.count)
     }
 
     @Test func everyIterationRunsOnceForManyJobs() {
@@ -40,28 +42,22 @@ import Glibc
     }
 
     @Test func jobsMayRunJobs() {
-        let inner = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
-        inner.initialize(to: Atomic(0))
-        defer { inner.deallocate() }
-        nonisolated(unsafe) let total = inner
+        let total = Counter()
         WorkerPool.run(iterations: 4) { _ in
-            WorkerPool.run(iterations: 5) { _ in total.pointee.add(1, ordering: .relaxed) }
+            WorkerPool.run(iterations: 5) { _ in total.increment() }
         }
-        #expect(inner.pointee.load(ordering: .relaxed) == 20)
+        #expect(total.count == 20)
     }
 
     @Test func concurrentCallersEachGetTheirOwnJob() {
-        let failures = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
-        failures.initialize(to: Atomic(0))
-        defer { failures.deallocate() }
-        nonisolated(unsafe) let failed = failures
+        let failures = Counter()
         DispatchQueue.concurrentPerform(iterations: 4) { caller in
             for round in 0..<500 {
                 let iterations = 1 + (caller + round) % 9
-                if Self.counts(iterations: iterations) != [Int](repeating: 1, count: iterations) { failed.pointee.add(1, ordering: .relaxed) }
+                if Self.counts(iterations: iterations) != [Int](repeating: 1, count: iterations) { failures.increment() }
             }
         }
-        #expect(failures.pointee.load(ordering: .relaxed) == 0)
+        #expect(failures.count == 0)
     }
 
     /// The body's writes are visible to the caller when `run` returns.

@@ -114,8 +114,8 @@ extension Matrix {
         }
     }
 
-    /// `normalizedRows` of several matrices, at once on `WorkerPool`'s threads when they are
-    /// large enough (a loss's views: one short pass each).
+    /// `normalizedRows` of several matrices, at once on the processors when they are large
+    /// enough (`RowParallelism`'s threshold; a loss's views: one short pass each).
     ///
     /// - Parameters:
     ///   - matrices: Any shapes.
@@ -130,8 +130,8 @@ extension Matrix {
         return results
     }
 
-    /// `normalizeRowsBackward` of several gradients in place, at once on `WorkerPool`'s threads
-    /// when they are large enough.
+    /// `normalizeRowsBackward` of several gradients in place, at once on the processors when
+    /// they are large enough (`RowParallelism`'s threshold).
     ///
     /// - Parameters:
     ///   - gradients: ∂L/∂y of each matrix; receive ∂L/∂x.
@@ -149,14 +149,11 @@ extension Matrix {
         }
     }
 
-    /// Calls `body` for each index of `matrices`, on the pool when the matrices hold at least
-    /// 2¹⁵ elements together (a pass over them then costs more than a hand-off).
+    /// Calls `body` for each index of `matrices`, split over the processors as any row loop
+    /// (`RowParallelism`, counting the matrices' elements as its work).
     private static func forEachMatrix(_ matrices: [Matrix], _ body: @Sendable (Int) -> Void) {
-        let total = matrices.reduce(0) { $0 + $1.elements.count }
-        if total >= 1 << 15 && matrices.count > 1 {
-            WorkerPool.run(iterations: matrices.count, body)
-        } else {
-            for index in matrices.indices { body(index) }
+        RowParallelism.forEachChunk(rows: matrices.count, work: matrices.reduce(0) { $0 + $1.elements.count }) { _, indices in
+            for index in indices { body(index) }
         }
     }
 }
