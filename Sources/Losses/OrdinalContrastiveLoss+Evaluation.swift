@@ -1,4 +1,3 @@
-import Dispatch
 public import Numerics
 import ScalarLogging
 
@@ -80,7 +79,7 @@ extension OrdinalContrastiveLoss {
                             nonisolated(unsafe) let hinge = hingeBuffer
                             nonisolated(unsafe) let anchorLoss = lossBuffer
                             nonisolated(unsafe) let pair = pairBuffer
-                            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                            WorkerPool.run(iterations: chunkCount) { chunk in
                                 labels.withUnsafeBufferPointer { labelBuffer in
                                 marginTable.withUnsafeBufferPointer { marginBuffer in
                                 var scratch = AnchorScratch(capacity: n)

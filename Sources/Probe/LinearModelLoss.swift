@@ -1,4 +1,3 @@
-import Dispatch
 public import Numerics
 
 /// scikit-learn's L2-regularised multinomial logistic objective, evaluated fused and row-blocked.
@@ -86,7 +85,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                         partialLoss.withUnsafeMutableBufferPointer { pl in
                             // Each worker writes only its own slot of the partial buffers.
                             nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            WorkerPool.run(iterations: workers) { worker in
                                 var z = [Scalar](repeating: 0, count: block * k)
                                 let zeros = [Float](repeating: 0, count: vectorized ? d : 0)
                                 var scratch = [Float](repeating: 0, count: vectorized ? 10 * block : 0)
