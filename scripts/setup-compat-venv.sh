@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python virtual environment the compatibility tests use: the real
-# TensorBoard, tbparse, tensorboardX and friends, pinned to the versions the spec was checked
+# TensorBoard, tbparse, tensorboardX and friends, pinned to the versions docs/reference/tensorboard-format.md was checked
 # against. The tests find it at $CB_COMPAT_VENV (default: <repo>/.venv-compat).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -192,7 +192,7 @@ extension Double: BLASScalar {
 /// The number of threads OpenBLAS uses for its kernels.
 ///
 /// OpenBLAS keeps this as process-wide state; small problems run faster on one thread (the
-/// probe spec measured two-thread BLAS 10× slower on the digits set).
+/// two BLAS threads made the digits fit 10× slower, docs/reference/linear-probe.md, "Threads").
 public enum BLASThreads {
     /// The current thread count (`openblas_get_num_threads`).
     public static var count: Int { Int(openblas_get_num_threads()) }

@@ -5,7 +5,7 @@ public import Numerics
 /// For features X (`[n, d]` row-major, Float or Double), labels y in `0..<K`, sample weights s
 /// (S = Σ s) and parameters W (`[K, d]`, class-major: row k holds class k's weights) and b (K):
 /// `f(W, b) = (1/S)·Σ_i s_i·(lse(z_i) − z_{i,y_i}) + ‖W‖²_F / (2·C·S)` with `z_i = W x_i + b`,
-/// in nats; the intercept is not penalised (sklearn 1.9 `LinearModelLoss`, spec/probe.md §1.2).
+/// in nats; the intercept is not penalised (sklearn 1.9 `LinearModelLoss`, docs/reference/linear-probe.md, "Objective").
 /// Gradient: `∇W = Rᵀ X + W/(C·S)`, `∇b = Rᵀ 1`, `R = diag(s)(P − Y)/S`.
 ///
 /// Parameter layout of the flat vector the optimiser sees: `[W row-major (K·d), b (K)]`,
@@ -24,7 +24,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     public let sampleWeights: [Double]
     /// Inverse regularisation strength C > 0.
     public let inverseRegularization: Double
-    /// Rows per block of the fused evaluation with OpenBLAS (512: spec/probe.md §3.3's best).
+    /// Rows per block of the fused evaluation with OpenBLAS (512: the best in docs/reference/linear-probe.md, "Row blocking").
     public static var blockRows: Int { 512 }
     /// Rows per block with the `SkinnyProducts` kernels: 64 rows of a 2048-wide float32 matrix
     /// (512 KB) stay in L2 between the two products.
@@ -186,7 +186,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     }
 
     /// Multiply-adds per GEMM (n·d·K) above which blocks are split over the cores: 10 M, where
-    /// the second core paid off in spec/probe.md §3.1–§3.2 (digits, 0.9 M, is 10× slower on two).
+    /// the second core paid off in docs/reference/linear-probe.md, "Threads" (digits, 0.9 M, is 10× slower on two).
     public static var parallelThreshold: Int { 10_000_000 }
 
     /// The class probabilities of rows of `features` under parameters `[W, b]`.

@@ -11,7 +11,7 @@ public struct LinearProbeConfiguration: Sendable {
     public var l2Normalizes = false
     /// Select C on a stratified 80/20 split of the training data first (default false).
     public var sweeps = false
-    /// The C grid of the sweep: 10^-4 … 10^2, two points per decade (spec/probe.md §3.5).
+    /// The C grid of the sweep: 10^-4 … 10^2, two points per decade (docs/reference/linear-probe.md, "C sweep").
     public var sweepGrid: [Double] = (0...12).map { Double.pow(10, -4 + Double($0) / 2) }
     /// Compute MAE and QWK over the ordinal label list (default false).
     public var ordinal = false
@@ -188,7 +188,7 @@ private func topK<Scalar: BLASScalar>(_ model: LogisticRegressionModel, _ x: Mat
 
 /// The C sweep: stratified 80/20 split of the training rows (seeded), scaler fitted on the 80 %,
 /// C ascending with warm starts, the tolerance tightened 100× so large-C fits do not stop at
-/// zero iterations (spec/probe.md §3.5), best validation accuracy with ties to the smaller C.
+/// zero iterations (docs/reference/linear-probe.md, "C sweep"), best validation accuracy with ties to the smaller C.
 func sweepC<Scalar: BLASScalar>(train: Matrix<Scalar>, labels: [Int], configuration: LinearProbeConfiguration) throws(ProbeError)
     -> ([SweepPoint], Double)
 {

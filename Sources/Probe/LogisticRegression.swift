@@ -62,8 +62,8 @@ public struct LogisticRegressionFit: Sendable {
 /// Objective and parametrisation as `LinearModelLoss`: all K classes get weights (symmetric
 /// parametrisation), the intercept is unpenalised, the start is zero (or `warmStart`). Labels
 /// are any integers, mapped to sorted classes as sklearn does. With K = 2 the symmetric
-/// two-class model is fitted at C/2, which equals sklearn's binomial fit at C (spec/probe.md
-/// §1.3: w₁ − w₀ = w_binary, and the objectives coincide at the optimum).
+/// two-class model is fitted at C/2, which equals sklearn's binomial fit at C (docs/reference/linear-probe.md,
+/// "Binary problems": w₁ − w₀ = w_binary, and the objectives coincide at the optimum).
 ///
 /// - Parameters:
 ///   - features: Training features `[n, d]`, Float or Double (kept in their precision; the
@@ -103,7 +103,7 @@ public func fitLogisticRegression<Scalar: BLASScalar>(
     guard start.count == loss.parameterCount else {
         throw .invalidOption("warm start has \(start.count) parameters, the model needs \(loss.parameterCount)")
     }
-    // One BLAS thread: two made digits 10× slower (spec/probe.md §3.1); large problems use the
+    // One BLAS thread: two made digits 10× slower (docs/reference/linear-probe.md, "Threads"); large problems use the
     // second core by splitting row blocks over workers instead (`LinearModelLoss`).
     let previousThreads = BLASThreads.count
     BLASThreads.set(1)

@@ -1,6 +1,6 @@
 public import Numerics
 
-/// Classification metrics of the probe (definitions of spec/probe.md §2.3, sklearn's conventions).
+/// Classification metrics of the probe (sklearn's conventions, docs/reference/linear-probe.md, "Metrics").
 public struct ClassificationMetrics: Sendable, Codable, Equatable {
     /// Top-1 accuracy: mean of (predicted == true); rows whose label was never seen in training
     /// count as wrong.
@@ -33,7 +33,7 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
 /// Quadratic weighted Cohen's kappa, as `cohen_kappa_score(truth, predicted, labels=labels,
 /// weights='quadratic')`: O = confusion over `labels`, E = outer(row sums, column sums)/N,
 /// w_ij = (i − j)² over label *positions*, κ = 1 − Σ w∘O / Σ w∘E. Passing the full ordinal
-/// label list matters (spec §2.3: 0.9341 with `labels=[0…4]`, 0.8696 without).
+/// label list matters (docs/reference/linear-probe.md, "Metrics": 0.9341 with `labels=[0…4]`, 0.8696 without).
 ///
 /// - Parameters:
 ///   - truth: True labels.

@@ -63,7 +63,7 @@ public enum PRCurve {
     /// The `[6, T]` rows TP, FP, TN, FN, precision, recall for thresholds i/(T−1).
     ///
     /// Predictions are bucketed by `floor(p·(T−1))`; bucket counts are reverse-cumulated;
-    /// precision = TP/max(1e-7, TP+FP), recall = TP/max(1e-7, TP+FN) (spec/tensorboard.md §2.5).
+    /// precision = TP/max(1e-7, TP+FP), recall = TP/max(1e-7, TP+FN) (docs/reference/tensorboard-format.md, "Dashboard encodings").
     ///
     /// - Parameters:
     ///   - labels: 0/1 ground truth.

@@ -19,7 +19,7 @@ extension SummaryWriter {
         if let bad = samples.firstIndex(where: { !($0 >= -1 && $0 <= 1) }) {
             throw .invalidArgument("audio: sample \(bad) is \(samples[bad]); samples must lie in [-1, 1]")
         }
-        // TF2 layout (spec §2.5): a DT_STRING tensor [1, 2] of (WAV bytes, label) with plugin
+        // TF2 layout (docs/reference/tensorboard-format.md, "Dashboard encodings"): a DT_STRING tensor [1, 2] of (WAV bytes, label) with plugin
         // `audio` and `AudioPluginData{encoding: WAV}`. The legacy `Summary.Audio` value is served
         // as application/octet-stream by the Rust data server, so it is not used.
         let content = ProtobufArena.withArena { arena -> [UInt8] in

@@ -1,7 +1,7 @@
 // Linear-probe fit time and memory (issue 7). Run:
 //   swift run -c release --package-path Benchmarks probe
 // Problems: the synthetic 50,000 × 2048 × 10 and 5,000 × 2048 × 10 float32 sets of
-// spec/probe.md Appendix A (low-rank Gaussian class means, r = 256, sep 0.3, noise 0.05, offset
+// docs/reference/linear-probe.md, "Synthetic benchmark data" (low-rank Gaussian class means, r = 256, sep 0.3, noise 0.05, offset
 // 0.2, ReLU), regenerated deterministically in Swift (SeededGenerator; numpy's streams cannot be
 // reproduced, so the numbers differ from sklearn's in detail, not in kind); and digits
 // (1348 × 64, i % 4 split). Features standardised in place, then `fitLogisticRegression` at
