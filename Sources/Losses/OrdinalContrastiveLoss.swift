@@ -17,8 +17,8 @@ public import ScalarLogging
 ///
 /// The hinge sums are evaluated exactly without the original's O(N³) tensor: per anchor, the
 /// positives' similarities are sorted once and each margin-shifted negative takes a binary
-/// search plus prefix sums (the issue suggested sorting the negatives; sorting the smaller set
-/// is the same computation, faster), so forward and backward cost O(N²·D + N²·log N) time and
+/// search plus prefix sums (sorting the negatives instead is the same computation; sorting the
+/// smaller set is faster), so forward and backward cost O(N²·D + N²·log N) time and
 /// O(N²) memory.
 ///
 /// Raw margin parameters θ are Double (the original's multi-margin parameters are float64);

@@ -8,7 +8,7 @@ import Glibc
 /// Float gradient) is mapped fresh from the kernel when allocated and unmapped when freed, or
 /// comes from the top of the heap, which is given back to the kernel once 2× the current
 /// mapping threshold is free there. Either way every call of a loss touches new pages, and
-/// each 4 KB page costs a fault: measured on the Intel VM, SimCLR at N = 256 took 1.5 ms
+/// each 4 KB page costs a fault: measured on a 2-core Intel Xeon, SimCLR at N = 256 took 1.5 ms
 /// instead of 0.8 ms and SparseCLR 2.2 ms instead of 1.5 ms, a third to a half of their time in
 /// the kernel (OpenBLAS zeroing fresh outputs, the normalisation's copies).
 ///

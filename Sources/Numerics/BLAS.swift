@@ -234,7 +234,7 @@ public enum BLASThreads {
 /// release older than the processor (Debian 12's 0.3.21 on Sapphire/Emerald Rapids, for one)
 /// does not recognise the model and falls back to its generic SSE3 `Prescott` kernels, which
 /// run single-precision GEMM about 5× slower than the AVX-512 kernels the processor supports
-/// (measured 31 vs 153 GFLOP/s on a 2-core Xeon VM). Before the first BLAS call of the process
+/// (measured 31 vs 153 GFLOP/s on a 2-core Intel Xeon). Before the first BLAS call of the process
 /// this type checks for that case and, when the kernel reported is `Prescott` but the
 /// processor advertises AVX-512 (F, CD, BW, DQ, VL) or AVX2 with FMA in `/proc/cpuinfo` (which
 /// lists only what the kernel has enabled), re-runs OpenBLAS's own kernel selection with

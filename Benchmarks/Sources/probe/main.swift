@@ -1,4 +1,4 @@
-// Linear-probe fit time and memory (issue 7). Run:
+// Linear-probe fit time and memory. Run:
 //   swift run -c release --package-path Benchmarks probe
 // Problems: the synthetic 50,000 × 2048 × 10 and 5,000 × 2048 × 10 float32 sets of
 // docs/reference/linear-probe.md, "Synthetic benchmark data" (low-rank Gaussian class means, r = 256, sep 0.3, noise 0.05, offset
@@ -100,7 +100,7 @@ for (name, n, seed, target) in [("5k x 2048 x 10", 5_000, UInt64(1), "<= 0.4 s")
     let before = memoryKilobytes("VmRSS:")
     resetPeak()
     // Three fits (the same deterministic result each time): the best time is the figure, the
-    // others are printed too, since a shared VM's memory bandwidth varies from run to run.
+    // others are printed too, since a shared machine's memory bandwidth varies from run to run.
     var fit: LogisticRegressionFit?
     var times = [Double]()
     var peak = 0
