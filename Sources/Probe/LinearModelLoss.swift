@@ -194,7 +194,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     /// - Parameters:
     ///   - features: `[m, d]`.
     ///   - parameters: `K·(d+1)` values.
-    ///   - classCount: K.
+    ///   - k: The class count K (label `classCount`).
     /// - Returns: `[m, K]` probabilities (max-shifted softmax of `X Wᵀ + b`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

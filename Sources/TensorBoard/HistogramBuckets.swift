@@ -68,7 +68,7 @@ public enum PRCurve {
     /// - Parameters:
     ///   - labels: 0/1 ground truth.
     ///   - predictions: Probabilities in [0, 1], same count.
-    ///   - thresholdCount: T ≥ 2.
+    ///   - t: The threshold count T ≥ 2 (label `thresholdCount`).
     /// - Returns: 6 rows of T values.
     /// - Throws: `SummaryWriterError.invalidArgument` for labels other than 0/1, predictions outside
     ///   [0, 1] or NaN, count mismatch, T < 2.
