@@ -1,5 +1,5 @@
 import Foundation
-public import Numerics
+public import LinearAlgebra
 import TensorBoard
 
 /// A feature matrix as loaded: float32 data stay float32, everything else becomes float64.

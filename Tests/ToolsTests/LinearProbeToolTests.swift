@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import LinearAlgebra
 import TensorBoard
 import TestSupport
 import Testing
