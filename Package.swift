@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "ScalarLogging", targets: ["ScalarLogging"]),
         .library(name: "ProcessRuntime", targets: ["ProcessRuntime"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "ArrayFiles", targets: ["ArrayFiles"]),
+        .library(name: "Deflate", targets: ["Deflate"]),
         .library(name: "Losses", targets: ["Losses"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Margins", targets: ["Margins"]),
@@ -49,19 +51,21 @@ let package = Package(
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
+            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "Deflate"]),
         .target(name: "ProcessRuntime"),
+        .target(name: "Deflate", dependencies: ["CZlib"]),
+        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "Deflate"]),
         .target(
             name: "LinearAlgebra",
             dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
         .target(
             name: "Losses",
             dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CVectorMath"]),
-        .target(name: "Probe", dependencies: ["LinearAlgebra", "ProcessRuntime", "TensorBoard"]),
+        .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
         .target(
             name: "Training",
-            dependencies: ["LinearAlgebra"]),
+            dependencies: ["LinearAlgebra", "ArrayFiles"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(
@@ -75,14 +79,14 @@ let package = Package(
             dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
-            dependencies: ["Probe", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
-            dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "run-examples",
             dependencies: [
-                "TensorBoard", "Losses", "Probe", "Margins", "Training", "LinearAlgebra", "ProcessRuntime",
+                "TensorBoard", "Losses", "Probe", "Margins", "Training", "LinearAlgebra", "ArrayFiles", "ProcessRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "examples/run-examples",
@@ -98,14 +102,15 @@ let package = Package(
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
+        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "CVectorMath", "TestSupport", "TensorBoard"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["Probe", "LinearAlgebra", "Training", "TestSupport"],
+            name: "ProbeTests", dependencies: ["Probe", "ArrayFiles", "LinearAlgebra", "Training", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),

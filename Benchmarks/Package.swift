@@ -21,7 +21,7 @@ let package = Package(
             dependencies: [.product(name: "Losses", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "probe",
-            dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
+            dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "ArrayFiles", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "margins",
             dependencies: [.product(name: "Margins", package: "ContrastiveBoard"), .product(name: "TensorBoard", package: "ContrastiveBoard")]),

@@ -1,3 +1,4 @@
+import ArrayFiles
 import ArgumentParser
 import Foundation
 import LinearAlgebra

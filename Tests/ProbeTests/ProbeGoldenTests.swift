@@ -1,3 +1,4 @@
+import ArrayFiles
 import LinearAlgebra
 import Probe
 import TestSupport

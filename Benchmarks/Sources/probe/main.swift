@@ -7,6 +7,7 @@
 // (1348 × 64, i % 4 split). Features standardised in place, then `fitLogisticRegression` at
 // C = 1, tol 1e-4. Peak memory is VmHWM of the process after a reset (/proc/self/clear_refs)
 // just before the fit, so it covers the fit, not data generation.
+import ArrayFiles
 import ProcessRuntime
 import Foundation
 import LinearAlgebra

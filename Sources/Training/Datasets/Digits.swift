@@ -1,3 +1,4 @@
+import ArrayFiles
 public import LinearAlgebra
 
 /// The 8×8 handwritten digits (`data/digits_x.npy` float32 `[1797, 64]` with pixel values
