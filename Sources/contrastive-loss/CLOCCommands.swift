@@ -35,18 +35,20 @@ struct CLOCOptions: ParsableArguments {
             reduction: reduction == .original ? .original : .pairMean)
         loss.rawMargins = rawTheta
         switch common.dtype {
-        case .float64: try report(loss.forward(embeddings: common.features(Double.self), labels: labels))
-        case .float32: try report(loss.forward(embeddings: common.features(Float.self), labels: labels))
+        // Every margin is learnable here, so the learnable margins' gradient is all of θ's.
+        case .float64: try report(loss.evaluate(MultiViewBatch(common.features(Double.self), labels: labels)))
+        case .float32: try report(loss.evaluate(MultiViewBatch(common.features(Float.self), labels: labels)))
         }
     }
 
-    private func report<Scalar: BLASScalar>(_ result: OrdinalContrastiveResult<Scalar>) {
+    private func report<Scalar: BLASScalar>(_ result: LossEvaluation<Scalar>) {
+        let theta = result.parameterGradients["margins"] ?? []
         if common.json {
-            print("{\"loss\": \(jsonNumber(result.loss)), \"grad\": {\"input\": \(jsonMatrix(result.embeddingGradient)), \"theta\": \(jsonVector(result.allMarginGradient))}}")
+            print("{\"loss\": \(jsonNumber(result.loss)), \"grad\": {\"input\": \(jsonMatrix(result.viewGradients[0])), \"theta\": \(jsonVector(theta))}}")
         } else {
             print("loss: \(result.loss)")
-            print("dL/dtheta: \(jsonVector(result.allMarginGradient))")
-            print("dL/dinput: [\(result.embeddingGradient.rows), \(result.embeddingGradient.columns)] (use --json for values)")
+            print("dL/dtheta: \(jsonVector(theta))")
+            print("dL/dinput: [\(result.viewGradients[0].rows), \(result.viewGradients[0].columns)] (use --json for values)")
         }
     }
 }

@@ -108,8 +108,9 @@ struct SupConCommand: ParsableCommand {
         let labels = try options.labelValues(count: b)
         func run<S: BLASScalar>(_: S.Type) throws {
             let x = Matrix<S>(rows: b * v, columns: d, elements: array.doubles.map { S($0) })
-            let r = try loss.forward(features: x, viewCount: v, labels: labels)
-            let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + r.inputGradient.row(i * v + j).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: v, labels: labels))
+            let g = r.viewGradients
+            let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + g[j].row(i).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
             options.report(loss: r.loss, gradients: [("input", nested)])
         }
         if array.shape.count == 3, options.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
@@ -118,12 +119,14 @@ struct SupConCommand: ParsableCommand {
 
 /// `contrastive-loss nt-xent`, `dcl` and `dclw` share two-view inputs.
 struct TwoViewCommand {
-    static func run(_ options: FamilyOptions, _ evaluate: ([String: String], Matrix<Double>, Matrix<Double>) throws -> (Double, Matrix<Double>, Matrix<Double>), allowed: [String]) throws {
+    static func run(_ options: FamilyOptions, _ makeLoss: ([String: String]) throws -> any ContrastiveLoss, allowed: [String]) throws {
         let p = try options.parameters(allowed: allowed)
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
-        let (loss, g0, g1) = try evaluate(p, options.dtype == .float32 ? a.converted(to: Float.self).converted(to: Double.self) : a, options.dtype == .float32 ? b.converted(to: Float.self).converted(to: Double.self) : b)
-        options.report(loss: loss, gradients: [("input", jsonMatrix(g0)), ("input2", jsonMatrix(g1))])
+        let loss = try makeLoss(p)
+        let views = options.dtype == .float32 ? [a, b].map { $0.converted(to: Float.self).converted(to: Double.self) } : [a, b]
+        let r = try loss.evaluate(MultiViewBatch(views: views))
+        options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1]))])
     }
 }
 
@@ -132,9 +135,8 @@ struct NTXentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "nt-xent", abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.")
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let r = try NTXentLoss(temperature: options.number(p, "temperature", default: 0.5)).forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try NTXentLoss(temperature: options.number(p, "temperature", default: 0.5))
         }, allowed: ["temperature"])
     }
 }
@@ -144,9 +146,8 @@ struct DCLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dcl", abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.")
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let r = try DCLLoss(temperature: options.number(p, "temperature", default: 0.1)).forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try DCLLoss(temperature: options.number(p, "temperature", default: 0.1))
         }, allowed: ["temperature"])
     }
 }
@@ -156,10 +157,8 @@ struct DCLWCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dclw", abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.")
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let loss = try DCLLoss(temperature: options.number(p, "temperature", default: 0.1), sigma: options.number(p, "sigma", default: 0.5), detachesWeights: options.bool(p, "detach_weights", default: true))
-            let r = try loss.forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try DCLLoss(temperature: options.number(p, "temperature", default: 0.1), sigma: options.number(p, "sigma", default: 0.5), detachesWeights: options.bool(p, "detach_weights", default: true))
         }, allowed: ["temperature", "sigma", "detach_weights"])
     }
 }
@@ -172,17 +171,17 @@ struct SigmoidCommand: ParsableCommand {
         let p = try options.parameters(allowed: ["tau", "b", "alpha", "gamma", "max_tau"])
         let loss = try SigmoidContrastiveLoss(
             logScale: options.number(p, "tau", default: Double.logarithm(5)), bias: options.number(p, "b", default: -5),
-            maxScale: options.number(p, "max_tau", default: 5), alpha: options.number(p, "alpha", default: 0))
+            maxScale: options.number(p, "max_tau", default: 5), alpha: options.number(p, "alpha", default: 0),
+            gamma: options.number(p, "gamma", default: 0))
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
-        let gamma = try options.number(p, "gamma", default: 0)
-        func report<S: BLASScalar>(_ r: SigmoidContrastiveResult<S>) {
-            options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.onlineGradients[0])), ("input2", jsonMatrix(r.targetGradients[0])), ("tau", jsonNumber(r.logScaleGradient)), ("b", jsonNumber(r.biasGradient))])
+        func report<S: BLASScalar>(_ r: LossEvaluation<S>) {
+            options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1])), ("tau", jsonNumber(r.parameterGradients["logScale"]?.first ?? .nan)), ("b", jsonNumber(r.parameterGradients["bias"]?.first ?? .nan))])
         }
         if options.dtype == .float32 {
-            report(try loss.forward(online: a.converted(to: Float.self), target: b.converted(to: Float.self), gamma: gamma))
+            report(try loss.evaluate(MultiViewBatch(views: [a.converted(to: Float.self), b.converted(to: Float.self)])))
         } else {
-            report(try loss.forward(online: a, target: b, gamma: gamma))
+            report(try loss.evaluate(MultiViewBatch(views: [a, b])))
         }
     }
 }
@@ -198,11 +197,11 @@ struct InterleavedCommand {
         let gradient: Matrix<Double>
         let value: Double
         if options.dtype == .float32 {
-            let r = try loss.forward(input: x.converted(to: Float.self))
-            (value, gradient) = (r.loss, r.inputGradient.converted(to: Double.self))
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x.converted(to: Float.self), viewCount: 2))
+            (value, gradient) = (r.loss, MultiViewBatch.sampleMajorRows(of: r.viewGradients).converted(to: Double.self))
         } else {
-            let r = try loss.forward(input: x)
-            (value, gradient) = (r.loss, r.inputGradient)
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: 2))
+            (value, gradient) = (r.loss, MultiViewBatch.sampleMajorRows(of: r.viewGradients))
         }
         options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
     }

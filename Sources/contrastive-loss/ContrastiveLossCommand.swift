@@ -4,7 +4,7 @@ import ProcessRuntime
 /// `contrastive-loss`: evaluate a loss and its gradients on saved arrays, for parity checks
 /// against the PyTorch reference implementations.
 @main
-struct ContrastiveLoss: ParsableCommand {
+struct ContrastiveLossCommand: ParsableCommand {
     /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
     /// then parses the arguments and runs.
     static func main() {
