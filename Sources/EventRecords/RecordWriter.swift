@@ -47,8 +47,10 @@ public struct RecordWriterOptions: Sendable {
 ///   `close()` throws `RecordError.closed`.
 /// - Durability: `flush()` hands everything buffered to the disk writer and waits until it has
 ///   reached the kernel (so it survives a killed process); with `synchronizesOnFlush` it also
-///   `fsync`s. Buffered records are written by `close()` and by `deinit`, and at the latest
-///   `flushInterval` seconds after they were written.
+///   `fsync`s. Buffered records are written by `close()` and by `deinit`, at the latest
+///   `flushInterval` seconds after they were written, and when the process exits normally
+///   (`exit`, or returning from `main`) while the writer is still open: an `atexit` handler,
+///   installed when the first writer opens, flushes every open writer.
 public final class RecordWriter: Sendable {
     /// The file's path.
     public let path: String
@@ -65,6 +67,8 @@ public final class RecordWriter: Sendable {
         path: String, options: RecordWriterOptions = RecordWriterOptions(),
         onError: (@Sendable (RecordError) -> Void)? = nil
     ) throws(RecordError) {
+        // A NUL byte would silently cut the path short in open(2).
+        if path.utf8.contains(0) { throw .openFailed(path: path, reason: "the path contains a NUL byte") }
         var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND
         if options.createsExclusively { flags |= O_EXCL }
         let fd = open(path, flags, 0o644)
@@ -76,6 +80,7 @@ public final class RecordWriter: Sendable {
         self.path = path
         core = RecordWriterCore(fd: fd, path: path, options: options, onError: onError)
         core.start()
+        OpenRecordWriters.register(core)
     }
 
     deinit {
@@ -158,6 +163,7 @@ final class RecordWriterCore: @unchecked Sendable {
     private var bufferStart = Date()
     private var dropped = 0
     private var accepted = 0
+    private var backgroundThread: pthread_t?
 
     init(fd: Int32, path: String, options: RecordWriterOptions, onError: (@Sendable (RecordError) -> Void)?) {
         self.fd = fd
@@ -241,7 +247,19 @@ final class RecordWriterCore: @unchecked Sendable {
         if let storedError { throw storedError }
     }
 
+    /// Flushes from the process's exit handler: hands the buffer to the background thread and
+    /// waits for it, unless called on that thread itself (an `onError` callback that exits),
+    /// which would wait for itself. Errors are dropped.
+    func flushAtExit() {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return }
+        if let backgroundThread, pthread_equal(backgroundThread, pthread_self()) != 0 { return }
+        try? flushLocked(synchronize: options.synchronizesOnFlush)
+    }
+
     func close() throws(RecordError) {
+        OpenRecordWriters.unregister(self)
         condition.lock()
         if closed {
             condition.unlock()
@@ -262,6 +280,7 @@ final class RecordWriterCore: @unchecked Sendable {
     /// requests, and exits when stopping with nothing left to write.
     private func run() {
         condition.lock()
+        backgroundThread = pthread_self()
         while true {
             if queue.isEmpty && syncsDone == syncRequests {
                 if stopping { break }
