@@ -55,6 +55,7 @@ let package = Package(
             dependencies: ["Numerics", "ScalarLogging", "CVectorMath"]),
         .target(name: "Probe", dependencies: ["Numerics", "TensorBoard"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
+        .target(name: "ToolSupport"),
         .target(
             name: "Training",
             dependencies: ["Numerics"]),
@@ -62,19 +63,19 @@ let package = Package(
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(
             name: "tb-log",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "tb-export",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "extract-margins",
-            dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Margins", "Losses", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
-            dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Probe", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
-            dependencies: ["Losses", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Losses", "Numerics", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "run-examples",
             dependencies: [
@@ -89,6 +90,8 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ScalarLogging", "Numerics"],
             path: "Tests/TestSupport"),
+        // A child process for the exit-flush tests (never closes its writers).
+        .executableTarget(name: "writer-exit-check", dependencies: ["TensorBoard"], path: "Tests/WriterExitCheck"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
@@ -98,7 +101,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ToolSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),

@@ -16,6 +16,9 @@ public enum NPYError: Error, Equatable, CustomStringConvertible {
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
     /// A floating-point array was given where integers are needed, or a value does not fit.
     case notIntegral(path: String, index: Int)
+    /// The header's shape has more bytes than any file can hold (the element count or byte
+    /// count overflows a 64-bit integer).
+    case shapeTooLarge(path: String, shape: [Int])
 
     /// One line saying what happened and what to do.
     public var description: String {
@@ -32,6 +35,8 @@ public enum NPYError: Error, Equatable, CustomStringConvertible {
             return "\(path): data section has \(actualBytes) bytes, shape needs \(expectedBytes); the file is truncated"
         case .notIntegral(let path, let index):
             return "\(path): element \(index) is not an integer; labels must be integer-valued"
+        case .shapeTooLarge(let path, let shape):
+            return "\(path): the header declares shape \(shape), more bytes than a file can hold; the header is damaged"
         }
     }
 }
@@ -182,9 +187,7 @@ extension NPYArray {
     /// - Throws: `NPYError` naming the problem.
     public init(npyData data: Data, path: String = "<data>") throws(NPYError) {
         let header = try Self.parseHeader(data, path: path)
-        let count = header.shape.reduce(1, *)
-        let width = header.descriptor.hasSuffix("8") ? 8 : 4
-        let needed = count * width
+        let needed = header.byteCount
         let available = data.count - header.dataOffset
         guard available >= needed else {
             throw .truncated(path: path, expectedBytes: needed, actualBytes: max(0, available))
@@ -214,6 +217,10 @@ extension NPYArray {
         public var shape: [Int]
         /// Byte offset of the first element.
         public var dataOffset: Int
+        /// Number of elements, the product of `shape` (checked: it fits in `Int`).
+        public var elementCount: Int
+        /// Bytes of the data section, `elementCount` times the element width (checked).
+        public var byteCount: Int
     }
 
     /// Parses and validates the header of an `.npy` file (used by memory-mapped readers too).
@@ -269,7 +276,17 @@ extension NPYArray {
             }
             shape.append(dimension)
         }
-        return Header(descriptor: normalized, shape: shape, dataOffset: headerStart + headerLength)
+        // Checked arithmetic: a damaged or hostile header must not overflow the sizes.
+        var elementCount = 1
+        for dimension in shape {
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw .shapeTooLarge(path: path, shape: shape) }
+            elementCount = product
+        }
+        let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: normalized.hasSuffix("8") ? 8 : 4)
+        guard !overflow, byteCount <= Int.max - (headerStart + headerLength) else { throw .shapeTooLarge(path: path, shape: shape) }
+        return Header(
+            descriptor: normalized, shape: shape, dataOffset: headerStart + headerLength, elementCount: elementCount, byteCount: byteCount)
     }
 
     /// Extracts the raw text of `'key': value` from the header's Python dict literal.

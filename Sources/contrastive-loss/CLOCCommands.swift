@@ -1,6 +1,7 @@
 import ArgumentParser
 import Losses
 import Numerics
+import ToolSupport
 
 /// Options of both CLOC variants.
 struct CLOCOptions: ParsableArguments {
@@ -11,10 +12,10 @@ struct CLOCOptions: ParsableArguments {
         help: "Raw margin parameters θ (before softplus), comma-separated, e.g. --theta -0.43,0.54: C−1 values for cloc-multi, 1 for cloc-single. Every entry gets a gradient.")
     var theta: String
 
-    @Option(name: .long, help: "Number of classes C (default: max label + 1, or θ count + 1 for cloc-multi).")
+    @Option(name: .long, parsing: .unconditional, help: "Number of classes C (default: max label + 1, or θ count + 1 for cloc-multi).")
     var classes: Int?
 
-    @Option(name: .long, help: "Reduction: original (divide by q·c², the reference code) or pair-mean (divide by q·c). Default: original.")
+    @Option(name: .long, help: "Reduction: original (divide by q·c², the reference code) or pair-mean (divide by q·c).")
     var reduction: ReductionChoice = .original
 
     enum ReductionChoice: String, ExpressibleByArgument, CaseIterable {
@@ -22,10 +23,20 @@ struct CLOCOptions: ParsableArguments {
         case pairMean = "pair-mean"
     }
 
+    func validate() throws {
+        if let classes, classes < 1 || classes > OrdinalContrastiveLoss.maximumClassCount {
+            throw ValidationError("--classes must be between 1 and \(OrdinalContrastiveLoss.maximumClassCount) (memory grows with its square), got \(classes)")
+        }
+    }
+
     func run(variant: OrdinalContrastiveLoss.Variant) throws {
         let rawTheta = try parseNumberList(theta, option: "--theta")
         let labels = try common.labelValues()
-        let classCount = classes ?? (variant == .multiMargin ? rawTheta.count + 1 : (labels.max() ?? 0) + 1)
+        let largest = labels.max() ?? 0
+        guard largest < OrdinalContrastiveLoss.maximumClassCount else {
+            throw ToolError("\(common.labels ?? "--labels"): label \(largest) is above the largest class index CLOC accepts (\(OrdinalContrastiveLoss.maximumClassCount - 1))")
+        }
+        let classCount = classes ?? (variant == .multiMargin ? rawTheta.count + 1 : largest + 1)
         let margins = variant == .multiMargin ? classCount - 1 : 1
         guard rawTheta.count == margins else {
             throw ValidationError("--theta has \(rawTheta.count) values; \(variant == .multiMargin ? "cloc-multi with \(classCount) classes" : "cloc-single") needs \(margins)")

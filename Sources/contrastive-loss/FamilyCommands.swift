@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Losses
 import Numerics
+import ToolSupport
 
 /// Options shared by the contrastive-loss family's subcommands.
 struct FamilyOptions: ParsableArguments {
@@ -17,7 +18,7 @@ struct FamilyOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditionalSingleValue, help: "A setting as key=value (repeatable): temperature, base_temperature, contrast_mode, sigma, detach_weights, alpha, beta, gamma, max_tau, tau, b.")
     var param: [String] = []
 
-    @Option(name: .long, help: "Element type of the evaluation: float64 or float32 (default: float64).")
+    @Option(name: .long, help: "Element type of the evaluation.")
     var dtype: DType = .float64
 
     @Flag(name: .long, help: "Print the result as one JSON object.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Numerics
+import ToolSupport
 
 /// The element type the loss is evaluated in.
 enum DType: String, ExpressibleByArgument, CaseIterable {
@@ -15,7 +16,7 @@ struct CommonLossOptions: ParsableArguments {
     @Option(name: .long, help: "Labels .npy file, [N] integer class indices (int32 or int64).")
     var labels: String?
 
-    @Option(name: .long, help: "Element type of the evaluation: float64 or float32 (default: float64).")
+    @Option(name: .long, help: "Element type of the evaluation.")
     var dtype: DType = .float64
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
@@ -64,10 +65,4 @@ func jsonMatrix<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>) -> String {
 /// Formats a vector as a JSON array.
 func jsonVector(_ values: [Double]) -> String {
     "[" + values.map(jsonNumber).joined(separator: ", ") + "]"
-}
-
-/// A one-line error of the tool itself (ArgumentParser prints it as `Error: <description>`).
-struct ToolError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

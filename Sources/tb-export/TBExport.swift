@@ -13,13 +13,16 @@ struct TBExport: ParsableCommand {
         commandName: "tb-export",
         abstract: "Stream the scalar series of TensorBoard event files as CSV or JSON lines, in constant memory.",
         discussion: """
-            LOGDIR may be a log directory (searched recursively), a run directory or one event
-            file. Files written by torch, tensorboardX, TensorFlow 2 or this project are read
-            alike; every record's CRCs are checked. Points are printed as written, file by file in
-            name order (no restart pre-emption). CSV columns: run,tag,step,wall_time,value;
-            non-finite values print as NaN, inf, -inf. JSON lines use NaN, Infinity, -Infinity
-            like Python's json.dumps. A damaged file is reported on stderr, the points before the
-            damage are kept, and the exit status is 1.
+            LOGDIR may be a log directory (searched recursively), a run directory or one \
+            event file. Files written by torch, tensorboardX, TensorFlow 2 or this project \
+            are read alike; every record's CRCs are checked. Points are printed as \
+            written, file by file in name order (no restart pre-emption).
+
+            CSV columns: run,tag,step,wall_time,value; non-finite values print as NaN, \
+            inf, -inf. JSON lines use NaN, Infinity, -Infinity like Python's json.dumps.
+
+            A damaged file is reported on stderr, the points before the damage are kept, \
+            and the exit status is 1.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -35,7 +38,7 @@ struct TBExport: ParsableCommand {
     @Option(name: .customLong("run"), help: "Only runs matching this regular expression (default: all).")
     var runFilter: String?
 
-    @Option(name: .long, help: "Output format: csv or jsonl (default: csv).")
+    @Option(name: .long, help: "Output format.")
     var format: Format = .csv
 
     func validate() throws {

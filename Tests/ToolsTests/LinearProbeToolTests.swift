@@ -100,7 +100,7 @@ import Testing
             r = try run(["--train-features", a, "--test-features", c, "--test-labels", e])
             #expect(r.status == 64 && r.standardError.hasPrefix("Error: --train-labels is required unless the features are a CSV file with a 'label' column\n"))
             r = try run(["--train-features", a, "--train-labels", b, "--test-features", c, "--test-labels", e, "--C", "0"])
-            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --C must be a positive number\n"))
+            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --C must be a positive finite number (the inverse regularisation strength), got 0.0\n"))
             r = try run(["--train-features", a, "--train-labels", b, "--test-features", c, "--test-labels", e, "--max-iter", "1"])
             #expect(r.status == 0 && r.standardError.contains("warning: the fit did not converge (max_iter after 1 iterations"))
         }
