@@ -102,12 +102,13 @@ public enum DatasetIO {
 
     /// Reads an `.npy` file straight into an array of its dtype (one copy of the data in memory).
     static func readNPY(_ path: String) throws(ProbeError) -> NPYArray {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot open file" : "no such file")
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
         defer { try? handle.close() }
         let head: Data
-        do { head = try handle.read(upToCount: 1 << 16) ?? Data() } catch { throw .unreadable(path: path, reason: "\(error)") }
+        do { head = try handle.read(upToCount: 1 << 16) ?? Data() } catch { throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error)) }
         let header: NPYArray.Header
         do { header = try NPYArray.parseHeader(head, path: path) } catch { throw .unreadable(path: path, reason: error.description.replacingOccurrences(of: path + ": ", with: "")) }
         let count = header.elementCount
@@ -169,7 +170,7 @@ struct NPZArchive {
     init(path: String) throws(ProbeError) {
         self.path = path
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read file" : "no such file")
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
         let bytes = ZipBytes(data: data, path: path)
         // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
@@ -322,8 +323,9 @@ struct CSVTable {
 
     init(path: String) throws(ProbeError) {
         self.path = path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
         var lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map { Self.fields(String($0)) }
         guard !lines.isEmpty else { throw .unreadable(path: path, reason: "empty CSV file") }

@@ -199,12 +199,31 @@ public final class SummaryWriter: Sendable {
         if let firstError { throw firstError }
     }
 
+    /// The `errno` text of a failed Foundation file operation, never Foundation's raw
+    /// `NSCocoaErrorDomain` text (the same mapping as `NPYArray.fileErrorReason`).
     static func reason(_ error: any Error) -> String {
+        // Foundation on Linux wraps the errno of a failed file operation as the
+        // NSUnderlyingError of an NSCocoaErrorDomain error; its own text is only "The operation
+        // could not be completed". Report the errno text instead. (On Linux the underlying error
+        // bridges through `any Error`, not through `as? NSError`.)
         let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain, let code = Int32(exactly: posix.code) { return String(cString: strerror(code)) }
         }
-        return nsError.localizedDescription
+        if nsError.domain == NSPOSIXErrorDomain, let code = Int32(exactly: nsError.code) { return String(cString: strerror(code)) }
+        if nsError.domain == NSCocoaErrorDomain {
+            switch nsError.code {
+            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return String(cString: strerror(ENOENT))
+            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return String(cString: strerror(EACCES))
+            case NSFileWriteOutOfSpaceError: return String(cString: strerror(ENOSPC))
+            case NSFileWriteVolumeReadOnlyError: return String(cString: strerror(EROFS))
+            case NSFileWriteFileExistsError: return String(cString: strerror(EEXIST))
+            case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: return "not readable as text"
+            default: return "file operation failed (Foundation error \(nsError.code))"
+            }
+        }
+        return "\(error)"
     }
 }
 

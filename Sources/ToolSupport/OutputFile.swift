@@ -49,6 +49,9 @@ public enum OutputFile {
     ///   - path: The path from the command line, or `-` for standard output.
     /// - Throws: `OutputFileError` naming the path and the `errno` text.
     public static func write(_ bytes: [UInt8], to path: String) throws(OutputFileError) {
+        // What the tool printed before (buffered by stdio) must come first when the target is
+        // standard output, under any of its names.
+        fflush(nil)
         if path == "-" {
             try writeAll(bytes, to: STDOUT_FILENO, path: "standard output")
             return
@@ -127,7 +130,7 @@ public enum OutputFile {
             return mkstemp(base)
         }
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: errnoText()) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var finished = false
         defer { if !finished { unlink(temporary) } }
         // Keep the target's permissions; a new file gets 0644 less the umask, as open(2) would.

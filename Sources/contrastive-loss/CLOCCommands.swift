@@ -65,7 +65,9 @@ struct CLOCOptions: ParsableArguments {
 /// `contrastive-loss cloc-multi`.
 struct CLOCMultiCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cloc-multi", abstract: "CLOC with C−1 adjacent margins (OrdinalContrastiveLoss_mm).")
+        commandName: "cloc-multi",
+        abstract: "CLOC with C−1 adjacent margins (OrdinalContrastiveLoss_mm).",
+        usage: "contrastive-loss cloc-multi --input <input> --labels <labels>\n--theta <theta> [--classes <classes>] [--reduction <reduction>]\n[--dtype <dtype>] [--json]")
 
     @OptionGroup var options: CLOCOptions
 
@@ -75,7 +77,9 @@ struct CLOCMultiCommand: ParsableCommand {
 /// `contrastive-loss cloc-single`.
 struct CLOCSingleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cloc-single", abstract: "CLOC with one shared margin (OrdinalContrastiveLoss_sm).")
+        commandName: "cloc-single",
+        abstract: "CLOC with one shared margin (OrdinalContrastiveLoss_sm).",
+        usage: "contrastive-loss cloc-single --input <input> --labels <labels>\n--theta <theta> [--classes <classes>] [--reduction <reduction>]\n[--dtype <dtype>] [--json]")
 
     @OptionGroup var options: CLOCOptions
 

@@ -86,6 +86,11 @@ struct FamilyOptions: ParsableArguments {
     }
 }
 
+/// The usage line of a family subcommand, wrapped to fit 80 columns.
+func familyUsage(_ name: String, _ inputs: String) -> String {
+    "contrastive-loss \(name) \(inputs)\n[--param <key=value> ...] [--dtype <dtype>] [--json]"
+}
+
 /// A [rows, d] matrix from a 2-D array, or an error naming the expected shape.
 func matrix2D<Scalar: BLASScalar>(_ array: NPYArray, _ name: String, _: Scalar.Type) throws -> Matrix<Scalar> {
     guard array.shape.count == 2 else { throw ToolError("\(name): expected a 2-D array [rows, dim], got shape \(array.shape)") }
@@ -94,7 +99,10 @@ func matrix2D<Scalar: BLASScalar>(_ array: NPYArray, _ name: String, _: Scalar.T
 
 /// `contrastive-loss supcon`.
 struct SupConCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "supcon", abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.")
+    static let configuration = CommandConfiguration(
+        commandName: "supcon",
+        abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.",
+        usage: familyUsage("supcon", "--input <input> [--labels <labels>]"))
     @OptionGroup var options: FamilyOptions
 
     func run() throws {
@@ -129,7 +137,10 @@ struct TwoViewCommand {
 
 /// `contrastive-loss nt-xent`.
 struct NTXentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nt-xent", abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "nt-xent",
+        abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.",
+        usage: familyUsage("nt-xent", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p, a, b in
@@ -141,7 +152,10 @@ struct NTXentCommand: ParsableCommand {
 
 /// `contrastive-loss dcl`.
 struct DCLCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dcl", abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "dcl",
+        abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.",
+        usage: familyUsage("dcl", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p, a, b in
@@ -153,7 +167,10 @@ struct DCLCommand: ParsableCommand {
 
 /// `contrastive-loss dclw`.
 struct DCLWCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dclw", abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.")
+    static let configuration = CommandConfiguration(
+        commandName: "dclw",
+        abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.",
+        usage: familyUsage("dclw", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p, a, b in
@@ -166,7 +183,10 @@ struct DCLWCommand: ParsableCommand {
 
 /// `contrastive-loss sigmoid`.
 struct SigmoidCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sigmoid", abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "sigmoid",
+        abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.",
+        usage: familyUsage("sigmoid", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         let p = try options.parameters(allowed: ["tau", "b", "alpha", "gamma", "max_tau"])
@@ -210,35 +230,50 @@ struct InterleavedCommand {
 
 /// `contrastive-loss qare`.
 struct QARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "qare", abstract: "The QARe spectral term: --input [2N, dim], interleaved views.")
+    static let configuration = CommandConfiguration(
+        commandName: "qare",
+        abstract: "The QARe spectral term: --input [2N, dim], interleaved views.",
+        usage: familyUsage("qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .qare) }
 }
 
 /// `contrastive-loss simclr`.
 struct SimCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr", abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr",
+        abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclr) }
 }
 
 /// `contrastive-loss simclr-qare`.
 struct SimCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr-qare", abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr-qare",
+        abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclrQARe) }
 }
 
 /// `contrastive-loss sparseclr`.
 struct SparseCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr", abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr",
+        abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclr) }
 }
 
 /// `contrastive-loss sparseclr-qare`.
 struct SparseCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr-qare", abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr-qare",
+        abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclrQARe) }
 }

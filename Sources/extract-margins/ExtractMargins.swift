@@ -10,6 +10,11 @@ struct ExtractMargins: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract-margins",
         abstract: "Read CLOC's learned margins from phase one's event files and print the learnable_map for phase two.",
+        usage: """
+            extract-margins <path> [--run <run>] [--step <step>] [--average-last <k>]
+            [--variant <variant>] [--tag-prefix <prefix>] [--format <format>]
+            [--mode <mode>] [-o <file>] [--allow-damaged] [--verbose]
+            """,
         discussion: """
             PATH is an event file, a run directory or a log directory (searched \
             recursively). Multi-margin runs log C0-C1 … C{K-2}-C{K-1}; single-margin runs \

@@ -11,6 +11,10 @@ struct LinearProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linear-probe",
         abstract: "Fit an L2-regularised multinomial logistic regression (scikit-learn's lbfgs objective) on frozen features and report test metrics.",
+        usage: """
+            linear-probe --train-features <file> [--train-labels <file>]
+            --test-features <file> [--test-labels <file>] [<options>]
+            """,
         discussion: """
             Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a \
             header and a label column (then --*-labels may be omitted). Labels are any \
@@ -34,9 +38,9 @@ struct LinearProbeCommand: ParsableCommand {
     var testFeatures: String
     @Option(name: .long, help: "Test labels; default: the label column of a CSV feature file.")
     var testLabels: String?
-    @Option(name: .customLong("C"), parsing: .unconditional, help: "Inverse regularisation strength (scikit-learn's C), > 0.")
+    @Option(name: .customLong("C"), parsing: .unconditional, help: "Inverse regularisation strength, > 0 (scikit-learn's C).")
     var inverseRegularization: Double = 1.0
-    @Option(name: .long, parsing: .unconditional, help: "Stop when max |gradient| of the mean objective ≤ tol (scikit-learn's tol), > 0.")
+    @Option(name: .long, parsing: .unconditional, help: "Stop when max |gradient| of the mean objective ≤ tol, > 0 (scikit-learn's tol).")
     var tol: Double = 1e-4
     @Option(name: .long, parsing: .unconditional, help: "Maximum L-BFGS iterations (scikit-learn's max_iter; 1000 as in CLIP's probe, scikit-learn's own default is 100).")
     var maxIter: Int = 1000
@@ -54,7 +58,7 @@ struct LinearProbeCommand: ParsableCommand {
     var report: String?
     @Option(name: .long, help: "Log the run to TensorBoard under this directory.")
     var logdir: String?
-    @Option(name: .long, help: "Name of the label column in CSV files.")
+    @Option(name: .long, help: "Label column of CSV files.")
     var labelColumn: String = "label"
 
     func validate() throws {

@@ -73,7 +73,7 @@ import Testing
             let (a, b, c, e) = try files(d)
             func run(_ args: [String]) throws -> ToolOutput { try runTool("linear-probe", args) }
             var r = try run(["--train-features", d + "/none.npy", "--train-labels", b, "--test-features", c, "--test-labels", e])
-            #expect(r.status == 1 && r.standardError == "Error: \(d)/none.npy: no such file\n")
+            #expect(r.status == 1 && r.standardError == "Error: \(d)/none.npy: No such file or directory\n")
             try NPYArray(shape: [59], storage: .int64(Array(repeating: 0, count: 59))).write(toFile: d + "/short.npy")
             r = try run(["--train-features", a, "--train-labels", d + "/short.npy", "--test-features", c, "--test-labels", e])
             #expect(r.standardError == "Error: training set: features have 60 rows but labels have 59; they must match row for row\n")
