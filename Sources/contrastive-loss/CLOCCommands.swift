@@ -51,13 +51,13 @@ struct CLOCOptions: ParsableArguments {
         }
     }
 
-    private func report<Scalar: BLASScalar>(_ result: OrdinalContrastiveResult<Scalar>) {
+    private func report<Scalar: BLASScalar>(_ result: OrdinalContrastiveResult<Scalar>) throws {
         if common.json {
-            print("{\"loss\": \(jsonNumber(result.loss)), \"grad\": {\"input\": \(jsonMatrix(result.embeddingGradient)), \"theta\": \(jsonVector(result.allMarginGradient))}}")
+            try printLine("{\"loss\": \(jsonNumber(result.loss)), \"grad\": {\"input\": \(jsonMatrix(result.embeddingGradient)), \"theta\": \(jsonVector(result.allMarginGradient))}}")
         } else {
-            print("loss: \(result.loss)")
-            print("dL/dtheta: \(jsonVector(result.allMarginGradient))")
-            print("dL/dinput: [\(result.embeddingGradient.rows), \(result.embeddingGradient.columns)] (use --json for values)")
+            try printLine("loss: \(result.loss)")
+            try printLine("dL/dtheta: \(jsonVector(result.allMarginGradient))")
+            try printLine("dL/dinput: [\(result.embeddingGradient.rows), \(result.embeddingGradient.columns)] (use --json for values)")
         }
     }
 }

@@ -76,12 +76,11 @@ struct FamilyOptions: ParsableArguments {
     }
 
     /// Prints `{"loss": …, "grad": {…}}` (or a short summary without --json).
-    func report(loss: Double, gradients: [(String, String)]) {
+    func report(loss: Double, gradients: [(String, String)]) throws {
         if json {
-            print("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
+            try printLine("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
         } else {
-            print("loss: \(loss)")
-            print("gradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
+            try printLine("loss: \(loss)\ngradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
         }
     }
 }
@@ -118,7 +117,7 @@ struct SupConCommand: ParsableCommand {
             let x = Matrix<S>(rows: b * v, columns: d, elements: array.doubles.map { S($0) })
             let r = try loss.forward(features: x, viewCount: v, labels: labels)
             let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + r.inputGradient.row(i * v + j).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-            options.report(loss: r.loss, gradients: [("input", nested)])
+            try options.report(loss: r.loss, gradients: [("input", nested)])
         }
         if array.shape.count == 3, options.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
     }
@@ -131,7 +130,7 @@ struct TwoViewCommand {
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
         let (loss, g0, g1) = try evaluate(p, options.dtype == .float32 ? a.converted(to: Float.self).converted(to: Double.self) : a, options.dtype == .float32 ? b.converted(to: Float.self).converted(to: Double.self) : b)
-        options.report(loss: loss, gradients: [("input", jsonMatrix(g0)), ("input2", jsonMatrix(g1))])
+        try options.report(loss: loss, gradients: [("input", jsonMatrix(g0)), ("input2", jsonMatrix(g1))])
     }
 }
 
@@ -196,13 +195,13 @@ struct SigmoidCommand: ParsableCommand {
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
         let gamma = try options.number(p, "gamma", default: 0)
-        func report<S: BLASScalar>(_ r: SigmoidContrastiveResult<S>) {
-            options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.onlineGradients[0])), ("input2", jsonMatrix(r.targetGradients[0])), ("tau", jsonNumber(r.logScaleGradient)), ("b", jsonNumber(r.biasGradient))])
+        func report<S: BLASScalar>(_ r: SigmoidContrastiveResult<S>) throws {
+            try options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.onlineGradients[0])), ("input2", jsonMatrix(r.targetGradients[0])), ("tau", jsonNumber(r.logScaleGradient)), ("b", jsonNumber(r.biasGradient))])
         }
         if options.dtype == .float32 {
-            report(try loss.forward(online: a.converted(to: Float.self), target: b.converted(to: Float.self), gamma: gamma))
+            try report(loss.forward(online: a.converted(to: Float.self), target: b.converted(to: Float.self), gamma: gamma))
         } else {
-            report(try loss.forward(online: a, target: b, gamma: gamma))
+            try report(loss.forward(online: a, target: b, gamma: gamma))
         }
     }
 }
@@ -224,7 +223,7 @@ struct InterleavedCommand {
             let r = try loss.forward(input: x)
             (value, gradient) = (r.loss, r.inputGradient)
         }
-        options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
+        try options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
     }
 }
 

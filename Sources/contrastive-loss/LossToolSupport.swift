@@ -52,6 +52,12 @@ func parseNumberList(_ text: String, option: String) throws -> [Double] {
     }
 }
 
+/// Writes one line to standard output; a failed write (disk full, closed pipe) throws
+/// `OutputFileError`, so the exit status is never 0 when the output was lost.
+func printLine(_ line: String) throws {
+    try OutputFile.write(line + "\n", to: "-")
+}
+
 /// Formats a number as JSON (shortest round-trip decimal).
 func jsonNumber(_ value: Double) -> String {
     value.isFinite ? "\(value)" : (value.isNaN ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"))

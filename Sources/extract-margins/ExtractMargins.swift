@@ -93,7 +93,7 @@ struct ExtractMargins: ParsableCommand {
         if let output {
             try OutputFile.write(text, to: output)
         } else {
-            print(text, terminator: "")
+            try OutputFile.write(text, to: "-")
         }
     }
 }

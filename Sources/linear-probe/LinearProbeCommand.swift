@@ -115,7 +115,7 @@ struct LinearProbeCommand: ParsableCommand {
         if !r.converged {
             warn("the fit did not converge (\(r.stopReason.rawValue) after \(r.nIter) iterations, max|grad| \(String(format: "%.2e", r.maxGradient)) > tol \(r.tol)); increase --max-iter or check feature scaling")
         }
-        print(summary(r))
+        try OutputFile.write(summary(r) + "\n", to: "-")
         if let path = report {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

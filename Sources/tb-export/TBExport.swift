@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 import TensorBoard
+import ToolSupport
 
 /// `tb-export`: stream the scalars of a log directory as CSV or JSON lines.
 @main
@@ -84,6 +82,7 @@ struct TBExport: ParsableCommand {
             }
         }
         output.flush()
+        if let failure = output.failure { throw failure }
         if damaged { throw ExitCode(1) }
     }
 
@@ -122,8 +121,12 @@ struct TBExport: ParsableCommand {
 }
 
 /// Collects output in a 64 KiB buffer and writes it to stdout in large pieces.
+///
+/// The first failed write (disk full, closed pipe) stops all further output and is kept in
+/// `failure`, for `run()` to report after the loop.
 struct BufferedOutput {
     private var buffer: [UInt8] = []
+    private(set) var failure: OutputFileError?
 
     init() { buffer.reserveCapacity(1 << 16) }
 
@@ -134,17 +137,8 @@ struct BufferedOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(1, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // stdout closed (e.g. piped into `head`): stop writing quietly.
-                }
-                offset += n
-            }
+        if failure == nil {
+            do { try OutputFile.write(buffer, to: "-") } catch { failure = error }
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -238,3 +238,24 @@ private func lyingNPY(shape: String, descriptor: String = "<f4") -> Data {
         }
     }
 }
+
+@Suite struct StandardOutputFailureTests {
+    /// Runs `command` under `/bin/sh` with standard output on `/dev/full`.
+    private func runIntoFullDisk(_ command: String) throws -> ToolOutput {
+        try runProcess("/bin/sh", ["-c", command + " > /dev/full"])
+    }
+
+    @Test func aFullDiskOnStandardOutputIsAnIOErrorAndExitsNonZero() throws {
+        try withTemporaryDirectory { d in
+            let writer = try SummaryWriter(logDirectory: d + "/run")
+            try writer.addScalar("Margin", 0.5, step: 0)
+            try writer.close()
+            let tools = builtProductsDirectory.path
+            for command in ["'\(tools)/tb-export' '\(d)'", "'\(tools)/extract-margins' '\(d)/run'"] {
+                let r = try runIntoFullDisk(command)
+                #expect(r.status == 1, "\(command)")
+                #expect(r.standardError == "Error: I/O error writing standard output: No space left on device\n", "\(command)")
+            }
+        }
+    }
+}
