@@ -1,6 +1,6 @@
 import ArgumentParser
 import Losses
-import Numerics
+import LinearAlgebra
 import ToolSupport
 
 /// Options of both CLOC variants.

@@ -1,6 +1,7 @@
+import ArrayFiles
 import ArgumentParser
 import Foundation
-import Numerics
+import LinearAlgebra
 import ToolSupport
 
 /// The element type the loss is evaluated in.

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import ArrayFiles
 import TensorBoard
 import TestSupport
 import Testing
