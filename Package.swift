@@ -45,14 +45,14 @@ let package = Package(
         .target(name: "CVectorMath"),
 
         // MARK: Libraries
-        .target(name: "EventRecords", dependencies: ["CCRC32C"]),
+        .target(name: "EventRecords", dependencies: ["CCRC32C", "ProcessRuntime"]),
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "Deflate"]),
+            dependencies: ["EventRecords", "ScalarLogging", "ProcessRuntime", "CTensorBoardProto", "CProtobufC", "Deflate"]),
         .target(name: "ProcessRuntime"),
         .target(name: "Deflate", dependencies: ["CZlib"]),
-        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "Deflate"]),
+        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "ProcessRuntime", "Deflate"]),
         .target(
             name: "LinearAlgebra",
             dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
@@ -61,10 +61,10 @@ let package = Package(
             dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CVectorMath"]),
         .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
-        .target(name: "ToolSupport"),
+        .target(name: "ToolSupport", dependencies: ["ProcessRuntime"]),
         .target(
             name: "Training",
-            dependencies: ["LinearAlgebra", "ArrayFiles"]),
+            dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(

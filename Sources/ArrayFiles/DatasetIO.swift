@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 public import LinearAlgebra
 import Deflate
 
@@ -115,7 +116,7 @@ public enum DatasetIO {
         let fd = handle.fileDescriptor
         // The shape is checked against the file's size before anything is allocated.
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &status) == 0 else { throw .unreadable(path: path, reason: SystemCallText.describe(errno: errno)) }
         let available = Swift.max(0, Int(status.st_size) - header.dataOffset)
         guard available >= header.byteCount else {
             throw .unreadable(path: path, reason: "data section has \(available) bytes, shape \(header.shape) needs \(header.byteCount); the file is truncated")

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 public import LinearAlgebra
 
 /// Errors reading or writing NumPy `.npy` files.
@@ -335,31 +336,7 @@ extension NPYArray {
 
     /// The `errno` text of a failed Foundation file operation (`No such file or directory`,
     /// `Is a directory`, ...), never Foundation's raw `NSCocoaErrorDomain` text.
-    ///
-    /// - Parameter error: What Foundation threw.
-    /// - Returns: One short phrase for an error message.
     package static func fileErrorReason(_ error: any Error) -> String {
-        // Foundation on Linux wraps the errno of a failed file operation as the
-        // NSUnderlyingError of an NSCocoaErrorDomain error; its own text is only "The operation
-        // could not be completed". Report the errno text instead. (On Linux the underlying error
-        // bridges through `any Error`, not through `as? NSError`.)
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error {
-            let posix = underlying as NSError
-            if posix.domain == NSPOSIXErrorDomain, let code = Int32(exactly: posix.code) { return String(cString: strerror(code)) }
-        }
-        if nsError.domain == NSPOSIXErrorDomain, let code = Int32(exactly: nsError.code) { return String(cString: strerror(code)) }
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return String(cString: strerror(ENOENT))
-            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return String(cString: strerror(EACCES))
-            case NSFileWriteOutOfSpaceError: return String(cString: strerror(ENOSPC))
-            case NSFileWriteVolumeReadOnlyError: return String(cString: strerror(EROFS))
-            case NSFileWriteFileExistsError: return String(cString: strerror(EEXIST))
-            case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: return "not readable as text"
-            default: return "file operation failed (Foundation error \(nsError.code))"
-            }
-        }
-        return "\(error)"
+        SystemCallText.describe(fileError: error)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -334,18 +335,7 @@ final class RecordWriterCore: @unchecked Sendable {
 
     /// `write(2)` until every byte is written, retrying on EINTR and partial writes.
     private func writeAll(_ bytes: [UInt8]) -> RecordError? {
-        bytes.withUnsafeBytes { raw -> RecordError? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .writeFailed(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += n
-            }
-            return nil
-        }
+        guard let code = bytes.withUnsafeBytes({ SystemCallText.writeAll($0, to: fd) }) else { return nil }
+        return .writeFailed(path: path, reason: SystemCallText.describe(errno: code))
     }
 }

@@ -1,6 +1,7 @@
 public import EventRecords
 public import ScalarLogging
 import Foundation
+import ProcessRuntime
 import Synchronization
 
 /// Writes TensorBoard event files: the Swift counterpart of torch's
@@ -200,30 +201,9 @@ public final class SummaryWriter: Sendable {
     }
 
     /// The `errno` text of a failed Foundation file operation, never Foundation's raw
-    /// `NSCocoaErrorDomain` text (the same mapping as `NPYArray.fileErrorReason`).
+    /// `NSCocoaErrorDomain` text.
     static func reason(_ error: any Error) -> String {
-        // Foundation on Linux wraps the errno of a failed file operation as the
-        // NSUnderlyingError of an NSCocoaErrorDomain error; its own text is only "The operation
-        // could not be completed". Report the errno text instead. (On Linux the underlying error
-        // bridges through `any Error`, not through `as? NSError`.)
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? any Error {
-            let posix = underlying as NSError
-            if posix.domain == NSPOSIXErrorDomain, let code = Int32(exactly: posix.code) { return String(cString: strerror(code)) }
-        }
-        if nsError.domain == NSPOSIXErrorDomain, let code = Int32(exactly: nsError.code) { return String(cString: strerror(code)) }
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return String(cString: strerror(ENOENT))
-            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return String(cString: strerror(EACCES))
-            case NSFileWriteOutOfSpaceError: return String(cString: strerror(ENOSPC))
-            case NSFileWriteVolumeReadOnlyError: return String(cString: strerror(EROFS))
-            case NSFileWriteFileExistsError: return String(cString: strerror(EEXIST))
-            case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: return "not readable as text"
-            default: return "file operation failed (Foundation error \(nsError.code))"
-            }
-        }
-        return "\(error)"
+        SystemCallText.describe(fileError: error)
     }
 }
 

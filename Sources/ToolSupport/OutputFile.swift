@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -103,7 +104,7 @@ public enum OutputFile {
             default: return .inPlace(current)
             }
         }
-        throw .cannotOpen(path: path, reason: String(cString: strerror(ELOOP)))
+        throw .cannotOpen(path: path, reason: SystemCallText.describe(errno: ELOOP))
     }
 
     private static func isSpecialPrefix(_ path: String) -> Bool {
@@ -161,21 +162,10 @@ public enum OutputFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(OutputFileError) {
-        let failure: String? = bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errnoText()
-                }
-                offset += n
-            }
-            return nil
+        if let code = bytes.withUnsafeBytes({ SystemCallText.writeAll($0, to: fd) }) {
+            throw .writeFailed(path: path, reason: SystemCallText.describe(errno: code))
         }
-        if let failure { throw .writeFailed(path: path, reason: failure) }
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
+    private static func errnoText() -> String { SystemCallText.describe(errno: errno) }
 }
