@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Losses
 import LinearAlgebra
+import ToolSupport
 
 /// Options shared by the contrastive-loss family's subcommands.
 struct FamilyOptions: ParsableArguments {
@@ -18,7 +19,7 @@ struct FamilyOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditionalSingleValue, help: "A setting as key=value (repeatable): temperature, base_temperature, contrast_mode, sigma, detach_weights, alpha, beta, gamma, max_tau, tau, b.")
     var param: [String] = []
 
-    @Option(name: .long, help: "Element type of the evaluation: float64 or float32 (default: float64).")
+    @Option(name: .long, help: "Element type of the evaluation.")
     var dtype: DType = .float64
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
@@ -76,14 +77,18 @@ struct FamilyOptions: ParsableArguments {
     }
 
     /// Prints `{"loss": …, "grad": {…}}` (or a short summary without --json).
-    func report(loss: Double, gradients: [(String, String)]) {
+    func report(loss: Double, gradients: [(String, String)]) throws {
         if json {
-            print("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
+            try printLine("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
         } else {
-            print("loss: \(loss)")
-            print("gradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
+            try printLine("loss: \(loss)\ngradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
         }
     }
+}
+
+/// The usage line of a family subcommand, wrapped to fit 80 columns.
+func familyUsage(_ name: String, _ inputs: String) -> String {
+    "contrastive-loss \(name) \(inputs)\n[--param <key=value> ...] [--dtype <dtype>] [--json]"
 }
 
 /// A [rows, d] matrix from a 2-D array, or an error naming the expected shape.
@@ -94,7 +99,10 @@ func matrix2D<Scalar: BLASScalar>(_ array: NPYArray, _ name: String, _: Scalar.T
 
 /// `contrastive-loss supcon`.
 struct SupConCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "supcon", abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.")
+    static let configuration = CommandConfiguration(
+        commandName: "supcon",
+        abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.",
+        usage: familyUsage("supcon", "--input <input> [--labels <labels>]"))
     @OptionGroup var options: FamilyOptions
 
     func run() throws {
@@ -111,7 +119,7 @@ struct SupConCommand: ParsableCommand {
             let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: v, labels: labels))
             let g = r.viewGradients
             let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + g[j].row(i).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-            options.report(loss: r.loss, gradients: [("input", nested)])
+            try options.report(loss: r.loss, gradients: [("input", nested)])
         }
         if array.shape.count == 3, options.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
     }
@@ -126,13 +134,16 @@ struct TwoViewCommand {
         let loss = try makeLoss(p)
         let views = options.dtype == .float32 ? [a, b].map { $0.converted(to: Float.self).converted(to: Double.self) } : [a, b]
         let r = try loss.evaluate(MultiViewBatch(views: views))
-        options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1]))])
+        try options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1]))])
     }
 }
 
 /// `contrastive-loss nt-xent`.
 struct NTXentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nt-xent", abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "nt-xent",
+        abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.",
+        usage: familyUsage("nt-xent", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p in
@@ -143,7 +154,10 @@ struct NTXentCommand: ParsableCommand {
 
 /// `contrastive-loss dcl`.
 struct DCLCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dcl", abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "dcl",
+        abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.",
+        usage: familyUsage("dcl", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p in
@@ -154,7 +168,10 @@ struct DCLCommand: ParsableCommand {
 
 /// `contrastive-loss dclw`.
 struct DCLWCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dclw", abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.")
+    static let configuration = CommandConfiguration(
+        commandName: "dclw",
+        abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.",
+        usage: familyUsage("dclw", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         try TwoViewCommand.run(options, { p in
@@ -165,7 +182,10 @@ struct DCLWCommand: ParsableCommand {
 
 /// `contrastive-loss sigmoid`.
 struct SigmoidCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sigmoid", abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "sigmoid",
+        abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.",
+        usage: familyUsage("sigmoid", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         let p = try options.parameters(allowed: ["tau", "b", "alpha", "gamma", "max_tau"])
@@ -175,13 +195,13 @@ struct SigmoidCommand: ParsableCommand {
             gamma: options.number(p, "gamma", default: 0))
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
-        func report<S: BLASScalar>(_ r: LossEvaluation<S>) {
-            options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1])), ("tau", jsonNumber(r.parameterGradients["logScale"]?.first ?? .nan)), ("b", jsonNumber(r.parameterGradients["bias"]?.first ?? .nan))])
+        func report<S: BLASScalar>(_ r: LossEvaluation<S>) throws {
+            try options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1])), ("tau", jsonNumber(r.parameterGradients["logScale"]?.first ?? .nan)), ("b", jsonNumber(r.parameterGradients["bias"]?.first ?? .nan))])
         }
         if options.dtype == .float32 {
-            report(try loss.evaluate(MultiViewBatch(views: [a.converted(to: Float.self), b.converted(to: Float.self)])))
+            try report(loss.evaluate(MultiViewBatch(views: [a.converted(to: Float.self), b.converted(to: Float.self)])))
         } else {
-            report(try loss.evaluate(MultiViewBatch(views: [a, b])))
+            try report(loss.evaluate(MultiViewBatch(views: [a, b])))
         }
     }
 }
@@ -203,41 +223,56 @@ struct InterleavedCommand {
             let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: 2))
             (value, gradient) = (r.loss, MultiViewBatch.sampleMajorRows(of: r.viewGradients))
         }
-        options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
+        try options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
     }
 }
 
 /// `contrastive-loss qare`.
 struct QARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "qare", abstract: "The QARe spectral term: --input [2N, dim], interleaved views.")
+    static let configuration = CommandConfiguration(
+        commandName: "qare",
+        abstract: "The QARe spectral term: --input [2N, dim], interleaved views.",
+        usage: familyUsage("qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .qare) }
 }
 
 /// `contrastive-loss simclr`.
 struct SimCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr", abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr",
+        abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclr) }
 }
 
 /// `contrastive-loss simclr-qare`.
 struct SimCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr-qare", abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr-qare",
+        abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclrQARe) }
 }
 
 /// `contrastive-loss sparseclr`.
 struct SparseCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr", abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr",
+        abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclr) }
 }
 
 /// `contrastive-loss sparseclr-qare`.
 struct SparseCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr-qare", abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr-qare",
+        abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclrQARe) }
 }
