@@ -34,6 +34,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CGif", pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
+            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib", "CGif"]),
         .target(
             name: "Numerics",
             dependencies: ["COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
@@ -106,7 +109,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "CGif", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
