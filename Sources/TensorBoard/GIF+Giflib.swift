@@ -3,8 +3,9 @@ import CGif
 /// Animated GIF encoding through giflib (`EGif*`), the format torch's `add_video` writes into the
 /// Images dashboard.
 ///
-/// Each frame gets its own 256-color table from giflib's median-cut quantizer
-/// (`GifQuantizeBuffer`), a graphics control block with the frame delay, and LZW-compressed
+/// Each frame gets its own 256-color table: its exact colors when it has at most 256 (lossless),
+/// otherwise giflib's median-cut quantizer (`GifQuantizeBuffer`, which keeps 5 bits per primary,
+/// so colors move by up to 7 levels); then a graphics control block with the frame delay, and LZW-compressed
 /// pixels; a `NETSCAPE2.0` application block makes the animation loop forever, as moviepy's
 /// `write_gif` (torch's encoder) does.
 public enum GIF {
@@ -60,8 +61,10 @@ public enum GIF {
                     blue[p] = frame[3 * p + 2]
                 }
                 var palette = [GifColorType](repeating: GifColorType(Red: 0, Green: 0, Blue: 0), count: 256)
-                var paletteSize: Int32 = 256
-                try check(GifQuantizeBuffer(UInt32(width), UInt32(height), &paletteSize, &red, &green, &blue, &indices, &palette), file)
+                if !exactPalette(frame, palette: &palette, indices: &indices) {
+                    var paletteSize: Int32 = 256
+                    try check(GifQuantizeBuffer(UInt32(width), UInt32(height), &paletteSize, &red, &green, &blue, &indices, &palette), file)
+                }
                 // A color map must have a power-of-two size: keep all 256 entries (unused ones black).
                 guard let map = GifMakeMapObject(256, palette) else { throw .invalidArgument("GIF: cannot allocate a color map") }
                 defer { GifFreeMapObject(map) }
@@ -84,6 +87,25 @@ public enum GIF {
             throw .invalidArgument("GIF: giflib could not finish the file: \(message(closeStatus))")
         }
         return sink.bytes
+    }
+
+    /// Fills `palette` and `indices` with the frame's own colors when it has at most 256 of them
+    /// (lossless); returns false otherwise, leaving the frame to giflib's quantizer.
+    private static func exactPalette(_ frame: [UInt8], palette: inout [GifColorType], indices: inout [UInt8]) -> Bool {
+        var slots = [UInt32: UInt8]()
+        for p in 0..<indices.count {
+            let color = UInt32(frame[3 * p]) << 16 | UInt32(frame[3 * p + 1]) << 8 | UInt32(frame[3 * p + 2])
+            if let slot = slots[color] {
+                indices[p] = slot
+                continue
+            }
+            guard slots.count < 256 else { return false }
+            let slot = UInt8(slots.count)
+            slots[color] = slot
+            palette[Int(slot)] = GifColorType(Red: frame[3 * p], Green: frame[3 * p + 1], Blue: frame[3 * p + 2])
+            indices[p] = slot
+        }
+        return true
     }
 
     /// Throws giflib's message when a call returned `GIF_ERROR`.
