@@ -102,6 +102,8 @@ let package = Package(
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
+        // The README's TensorBoard snippets, compiled as written in a target that depends on TensorBoard only.
+        .testTarget(name: "ReadmeSnippetTests", dependencies: ["TensorBoard"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),
