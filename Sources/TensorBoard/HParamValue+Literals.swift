@@ -86,4 +86,20 @@ extension SummaryWriter {
             hparams.map { ($0.key, $0.value) }, metrics: metrics.map { ($0.key, Double($0.value)) }, discreteDomains: discreteDomains,
             in: destination, step: step)
     }
+
+    /// Logs a hyperparameter session from dictionary literals with `Double` metrics, or none.
+    ///
+    /// The same as the generic overload; it lets `metrics` be omitted (or `[:]`), and a literal
+    /// such as `["hparam/accuracy": 0.91]` resolve without naming a type.
+    ///
+    /// - Parameters: As the generic overload; `metrics` defaults to none.
+    /// - Returns: The session's run directory.
+    /// - Throws: As the generic overload.
+    @discardableResult
+    public func addHparams(
+        _ hparams: KeyValuePairs<String, HParamValue>, metrics: KeyValuePairs<String, Double> = [:],
+        discreteDomains: [String: [HParamValue]] = [:], in destination: HParamsDestination = .timestampedSubRun, step: Int = 0
+    ) throws(SummaryWriterError) -> String {
+        try addHparams(hparams.map { ($0.key, $0.value) }, metrics: metrics.map { ($0.key, $0.value) }, discreteDomains: discreteDomains, in: destination, step: step)
+    }
 }

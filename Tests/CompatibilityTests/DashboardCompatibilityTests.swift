@@ -39,14 +39,10 @@ struct DashboardCompatibilityTests {
                 "/data/plugin/projector/runs",
                 "/data/plugin/projector/info?run=main",
                 "POST:/data/plugin/hparams/experiment|{\"experimentName\": \"\"}",
-                "POST:/data/plugin/hparams/session_groups|{\"experimentName\": \"\", \"allowedStatuses\": [\"STATUS_UNKNOWN\", \"STATUS_SUCCESS\", \"STATUS_FAILURE\", \"STATUS_RUNNING\"], \"colParams\": [], \"startIndex\": 0, \"sliceSize\": 100}",
+                CompatEnvironment.allSessionGroups,
             ]
             let wait = "histograms:main:weights,images:main:picture,text:main:notes/text_summary,pr_curves:main:pr,audio:main:beep,scalars:main/session:hparam/accuracy"
-            let output = try CompatEnvironment.run("tb_query.py", [logdir, loadFast, wait] + urls)
-            guard let r = try CompatEnvironment.json(output) as? [String: Any] else {
-                Issue.record("no JSON from TensorBoard: \(output.prefix(500))")
-                return
-            }
+            guard let r = try CompatEnvironment.queryTensorBoard(logdir, loadFast: loadFast, wait: wait, urls: urls) else { return }
             // Histogram: buckets (left, right, count) summing to the 6 values, at step 1.
             let histogram = (r[urls[0]] as? [[Any]])?.first
             #expect((histogram?[1] as? Int) == 1)

@@ -55,15 +55,11 @@ struct WriterFeatureCompatibilityTests {
                 "/data/plugin/mesh/data?run=features&tag=tetra&sample=0&step=4&content_type=COLOR",
                 "/data/plugin/custom_scalars/layout",
                 "/data/plugin/projector/metadata?run=features&name=emb%3A00000",
-                "POST:/data/plugin/hparams/session_groups|{\"experimentName\": \"\", \"allowedStatuses\": [\"STATUS_UNKNOWN\", \"STATUS_SUCCESS\", \"STATUS_FAILURE\", \"STATUS_RUNNING\"], \"colParams\": [], \"startIndex\": 0, \"sliceSize\": 100}",
+                CompatEnvironment.allSessionGroups,
                 "/data/plugin/scalars/scalars?run=features&tag=train%2Floss",
             ]
             let wait = "histograms:features:weights,images:features:boxes,images:features:clip,mesh:features:tetra,scalars:features:train/loss_high"
-            let output = try CompatEnvironment.run("tb_query.py", [logdir, loadFast, wait] + urls)
-            guard let r = try CompatEnvironment.json(output) as? [String: Any] else {
-                Issue.record("no JSON from TensorBoard: \(output.prefix(500))")
-                return
-            }
+            guard let r = try CompatEnvironment.queryTensorBoard(logdir, loadFast: loadFast, wait: wait, urls: urls) else { return }
             // Histogram: the 'auto' buckets hold all 300 values at step 1.
             let histogram = (r[urls[0]] as? [[Any]])?.first
             #expect((histogram?[1] as? Int) == 1)

@@ -5,13 +5,7 @@ import TestSupport
 import Testing
 
 @Suite struct WriterFeatureTests {
-    private func values(_ path: String) throws -> [(Int64, SummaryValue)] {
-        var result = [(Int64, SummaryValue)]()
-        try EventFileReader(path: path).forEachEvent { event in
-            if case .summary(let values) = event.content { for v in values { result.append((event.step, v)) } }
-        }
-        return result
-    }
+    private func values(_ path: String) throws -> [(Int64, SummaryValue)] { try summaryValues(inFile: path) }
 
     private func eventFile(_ directory: String) throws -> String {
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("events.out.tfevents.") })
@@ -176,6 +170,8 @@ import Testing
                 metrics: ["hparam/accuracy": accuracy], in: .thisRun, step: 10)
             #expect(run == d)
             let named = try writer.addHparams(["C": 1.0], metrics: ["m": 0.5], in: .subRun("C=1"))
+            let bare = try writer.addHparams(["C": 2.0], in: .subRun("C=2"))
+            #expect(bare == d + "/C=2")
             #expect(named == d + "/C=1")
             #expect(throws: SummaryWriterError.invalidArgument("hparams: sub-run name '../x' must be a relative path inside the log directory")) {
                 try writer.addHparams(["C": 1.0], metrics: ["m": 0.5], in: .subRun("../x"))
