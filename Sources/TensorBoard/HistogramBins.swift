@@ -17,11 +17,11 @@ public enum HistogramBins: Sendable, Equatable, ExpressibleByIntegerLiteral {
     /// latter raised to at least half the `'sqrt'` width (NumPy ≥ 2.1).
     case auto
     /// NumPy's `'fd'` (Freedman–Diaconis): width 2·IQR·n^(−1/3); one bucket when the IQR is 0.
-    case fd
+    case freedmanDiaconis
     /// NumPy's `'sturges'`: width (max − min) / (log₂ n + 1).
     case sturges
     /// NumPy's `'sqrt'`: width (max − min) / √n.
-    case sqrt
+    case squareRoot
     /// NumPy's `'rice'`: width (max − min) / (2·n^(1/3)).
     case rice
     /// NumPy's `'scott'`: width (24·√π / n)^(1/3) · σ (population standard deviation).
@@ -35,7 +35,7 @@ public enum HistogramBins: Sendable, Equatable, ExpressibleByIntegerLiteral {
     /// The bucket edges for `values`, as `np.histogram_bin_edges(values, bins)` computes them in
     /// float64 (`.tensorflow` gives torch's fixed edges).
     ///
-    /// O(n) for the rules, O(n log n) for `.fd` and `.auto` (the quartiles sort a copy).
+    /// O(n) for the rules, O(n log n) for `.freedmanDiaconis` and `.auto` (the quartiles sort a copy).
     ///
     /// - Parameter values: Finite values, at least one.
     /// - Returns: Ascending edges, at least two.
@@ -78,13 +78,13 @@ public enum HistogramBins: Sendable, Equatable, ExpressibleByIntegerLiteral {
         let sqrtWidth = range / n.squareRoot()
         switch self {
         case .sturges: return sturges
-        case .sqrt: return sqrtWidth
+        case .squareRoot: return sqrtWidth
         case .rice: return range / (2 * Foundation.pow(n, 1.0 / 3))
         case .scott:
             let mean = values.reduce(0, +) / n
             let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
             return Foundation.pow(24 * Double.pi.squareRoot() / n, 1.0 / 3) * variance.squareRoot()
-        case .fd: return Self.freedmanDiaconis(values)
+        case .freedmanDiaconis: return Self.freedmanDiaconis(values)
         case .auto: return Swift.min(Swift.max(Self.freedmanDiaconis(values), sqrtWidth / 2), sturges)
         case .tensorflow, .edges, .count: return 0
         }

@@ -2,7 +2,7 @@ extension SummaryWriter {
     /// Logs a histogram of values (torch `add_histogram`).
     ///
     /// Buckets come from `bins`: torch's default edges (±1e-12·1.1ⁿ up to 1e20, and 0), a bucket
-    /// count, explicit edges, or one of NumPy's rules (`.auto`, `.fd`, …, as torch passes a
+    /// count, explicit edges, or one of NumPy's rules (`.auto`, `.freedmanDiaconis`, …, as torch passes a
     /// string to `np.histogram`); with `maxBins`, adjacent buckets are merged as torch does. The
     /// range is then trimmed to the non-empty buckets with one empty bucket on the left
     /// (`HistogramBuckets`) and written as a legacy `HistogramProto` (the Histograms and
