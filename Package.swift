@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "tb-export", targets: ["tb-export"]),
         .executable(name: "extract-margins", targets: ["extract-margins"]),
         .executable(name: "linear-probe", targets: ["linear-probe"]),
+        .executable(name: "knn-probe", targets: ["knn-probe"]),
         .executable(name: "contrastive-loss", targets: ["contrastive-loss"]),
         .executable(name: "run-examples", targets: ["run-examples"]),
     ],
@@ -71,6 +72,9 @@ let package = Package(
             dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
+            dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "knn-probe",
             dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",

@@ -16,6 +16,8 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case invalidOption(String)
     /// The training set is empty.
     case emptyTrainingSet
+    /// The test set is empty (no metric is defined).
+    case emptyTestSet
 
     /// One line saying what happened and what to do.
     public var description: String {
@@ -32,6 +34,7 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
             return "\(path):\(line): column '\(column)' holds '\(text)', which is not a number"
         case .invalidOption(let message): return message
         case .emptyTrainingSet: return "the training set is empty"
+        case .emptyTestSet: return "the test set is empty; no metric is defined without test rows"
         }
     }
 }
