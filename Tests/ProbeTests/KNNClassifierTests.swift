@@ -9,24 +9,31 @@ import Testing
 /// ascending; classes: summed vote descending, then class index ascending; votes added in
 /// neighbour order; top-5 over the first min(5, k) ranked classes).
 @Suite struct KNNClassifierTests {
-    /// The direct method: every similarity, a full sort, the vote, the full class ranking.
-    static func reference(
-        train: [[Double]], trainClasses: [Int], classCount: Int, query: [Double], k: Int, temperature: Double, topK: Int
-    ) -> [Int] {
-        func normalized(_ v: [Double]) -> [Double] {
-            let norm = Swift.max(v.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
-            return v.map { $0 / norm }
-        }
+    static func normalized(_ v: [Double]) -> [Double] {
+        let norm = Swift.max(v.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+        return v.map { $0 / norm }
+    }
+
+    /// The direct method, part 1: every similarity of one query, fully sorted (similarity
+    /// descending, training row ascending). `train` rows already normalised.
+    static func sortedNeighbours(train: [[Double]], query: [Double]) -> [(similarity: Double, index: Int)] {
         let q = normalized(query)
         var candidates = [(similarity: Double, index: Int)]()
-        for (index, row) in train.enumerated() {
-            let t = normalized(row)
-            candidates.append((zip(q, t).reduce(0) { $0 + $1.0 * $1.1 }, index))
+        candidates.reserveCapacity(train.count)
+        for (index, t) in train.enumerated() {
+            var dot = 0.0
+            for j in q.indices { dot += q[j] * t[j] }
+            candidates.append((dot, index))
         }
         candidates.sort { $0.similarity > $1.similarity || ($0.similarity == $1.similarity && $0.index < $1.index) }
+        return candidates
+    }
+
+    /// The direct method, part 2: the vote of the first k neighbours and the full class ranking.
+    static func ranking(_ neighbours: [(similarity: Double, index: Int)], trainClasses: [Int], classCount: Int, k: Int, temperature: Double, topK: Int) -> [Int] {
         var votes = [Double](repeating: 0, count: classCount)
         var voted = Set<Int>()
-        for neighbour in candidates.prefix(k) {
+        for neighbour in neighbours.prefix(k) {
             votes[trainClasses[neighbour.index]] += Foundation.exp(neighbour.similarity / temperature)
             voted.insert(trainClasses[neighbour.index])
         }
@@ -66,12 +73,14 @@ import Testing
         let queries = Matrix<Float>(rowArrays: test.map { $0.map(Float.init) })
         let votes = try classifier.classify(queries, options: options)
         let results = try classifier.evaluate(queries, labels: testLabels, options: options)
+        let normalizedTrain = train.map(Self.normalized)
+        let neighbours = test.map { Self.sortedNeighbours(train: normalizedTrain, query: $0) }
         for (j, k) in counts.enumerated() {
             var correct = 0, topHits = 0
             var mismatches = 0
-            for (i, query) in test.enumerated() {
-                let expected = Self.reference(
-                    train: train, trainClasses: trainClasses, classCount: classes.count, query: query, k: k, temperature: temperature, topK: 5
+            for i in test.indices {
+                let expected = Self.ranking(
+                    neighbours[i], trainClasses: trainClasses, classCount: classes.count, k: k, temperature: temperature, topK: 5
                 ).map { classes[$0] }
                 if votes.topRanked[j][i] != expected || votes.predictions[j][i] != expected[0] { mismatches += 1 }
                 if expected[0] == testLabels[i] { correct += 1 }
