@@ -16,6 +16,8 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case invalidOption(String)
     /// The training set is empty.
     case emptyTrainingSet
+    /// An output file could not be written.
+    case unwritable(path: String, reason: String)
     /// The test set is empty (no metric is defined).
     case emptyTestSet
 
@@ -34,6 +36,7 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
             return "\(path):\(line): column '\(column)' holds '\(text)', which is not a number"
         case .invalidOption(let message): return message
         case .emptyTrainingSet: return "the training set is empty"
+        case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
         case .emptyTestSet: return "the test set is empty; no metric is defined without test rows"
         }
     }

@@ -16,8 +16,11 @@ struct LinearProbeCommand: ParsableCommand {
             sorted classes as scikit-learn does. Features are standardised with the training
             split's mean and population std unless --no-standardize. The objective is mean
             cross-entropy + ‖W‖²/(2·C·n), intercept unpenalised; L-BFGS stops when max|grad| ≤
-            --tol. A fit that hits --max-iter is reported as not converged.
-            """)
+            --tol. A fit that hits --max-iter is reported as not converged. --save-model writes
+            the fitted model (coef, intercept, classes, mean, scale) as .npz; `linear-probe
+            predict` applies a saved model to new features.
+            """,
+        subcommands: [LinearProbePredictCommand.self])
 
     enum ClassWeightChoice: String, ExpressibleByArgument, CaseIterable {
         case none, balanced
@@ -49,6 +52,8 @@ struct LinearProbeCommand: ParsableCommand {
     var classWeight: ClassWeightChoice = .none
     @Option(name: .long, help: "Write the report as JSON to this file.")
     var report: String?
+    @Option(name: .long, help: "Save the fitted model (arrays coef [K, d], intercept [K], classes [K], mean [d], scale [d]) to this .npz file.")
+    var saveModel: String?
     @Option(name: .long, help: "Log the run to TensorBoard under this directory.")
     var logdir: String?
     @Option(name: .long, help: "Name of the label column in CSV files. Default: label.")
@@ -80,11 +85,16 @@ struct LinearProbeCommand: ParsableCommand {
         configuration.ordinal = ordinal
         let started = DispatchTime.now().uptimeNanoseconds
         var lastProgress = started
-        let progress: (Int, Double, Double) -> Void = { iteration, objective, gradient in
+        var lastFit = (phase: ProbeProgress.Phase.fit, step: 0)
+        let progress: (ProbeProgress) -> Void = { p in
             let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastProgress > 1_000_000_000 {
+            // A line when a new fit starts, and at most one a second within a fit.
+            let newFit = lastFit != (p.phase, p.step)
+            if newFit || now - lastProgress > 1_000_000_000 {
                 lastProgress = now
-                warn(String(format: "iteration %d  objective %.8f  max|grad| %.2e", iteration, objective, gradient), prefix: "")
+                lastFit = (p.phase, p.step)
+                let fit = p.phase == .sweep ? String(format: "sweep %d/%d  C %g", p.step, p.steps, p.c) : String(format: "final fit  C %g", p.c)
+                warn(String(format: "%@  iteration %d  objective %.8f  max|grad| %.2e", fit, p.iteration, p.objective, p.maxGradient), prefix: "")
             }
         }
         let result: (report: ProbeReport, model: LogisticRegressionModel)
@@ -117,6 +127,7 @@ struct LinearProbeCommand: ParsableCommand {
                 throw ValidationError("cannot write the report to \(path): \(error.localizedDescription)")
             }
         }
+        if let path = saveModel { try result.model.write(toFile: path) }
         if let logdir { try logToTensorBoard(r, logdir: logdir) }
     }
 
