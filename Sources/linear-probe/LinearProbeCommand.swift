@@ -4,11 +4,10 @@ import Foundation
 import Numerics
 import Probe
 
-/// `linear-probe`: evaluate frozen features with scikit-learn's multinomial logistic regression.
-@main
+/// `linear-probe [fit]`: evaluate frozen features with scikit-learn's multinomial logistic regression.
 struct LinearProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "linear-probe",
+        commandName: "fit",
         abstract: "Fit an L2-regularised multinomial logistic regression (scikit-learn's lbfgs objective) on frozen features and report test metrics.",
         discussion: """
             Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a header and a
@@ -19,8 +18,7 @@ struct LinearProbeCommand: ParsableCommand {
             --tol. A fit that hits --max-iter is reported as not converged. --save-model writes
             the fitted model (coef, intercept, classes, mean, scale) as .npz; `linear-probe
             predict` applies a saved model to new features.
-            """,
-        subcommands: [LinearProbePredictCommand.self])
+            """)
 
     enum ClassWeightChoice: String, ExpressibleByArgument, CaseIterable {
         case none, balanced
@@ -88,8 +86,9 @@ struct LinearProbeCommand: ParsableCommand {
         var lastFit = (phase: ProbeProgress.Phase.fit, step: 0)
         let progress: (ProbeProgress) -> Void = { p in
             let now = DispatchTime.now().uptimeNanoseconds
-            // A line when a new fit starts, and at most one a second within a fit.
-            let newFit = lastFit != (p.phase, p.step)
+            // During a sweep a line when each fit starts (and when the final fit starts after
+            // it); otherwise at most one line a second.
+            let newFit = lastFit != (p.phase, p.step) && (p.phase == .sweep || lastFit.phase == .sweep)
             if newFit || now - lastProgress > 1_000_000_000 {
                 lastProgress = now
                 lastFit = (p.phase, p.step)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `linear-probe`: fit a probe (the default subcommand, `fit`) or apply a saved one (`predict`).
+@main
+struct LinearProbeTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "linear-probe",
+        abstract: "Linear probe on frozen features: fit scikit-learn's multinomial logistic regression (default) or apply a saved model.",
+        subcommands: [LinearProbeCommand.self, LinearProbePredictCommand.self],
+        defaultSubcommand: LinearProbeCommand.self)
+}
