@@ -1,7 +1,7 @@
 // The linear probe with many classes (K = 100: 50,000 × 2048; K = 1000: 20,000 × 512) against
 // scikit-learn at equal objective, and the k-NN probe's time and memory. Run:
 //   swift run -c release --package-path Benchmarks probe many-classes [100|1000]
-//   swift run -c release --package-path Benchmarks probe knn [training rows]
+//   swift run -c release --package-path Benchmarks probe knn [training rows] [queries]
 // scikit-learn runs from CB_SKLEARN_PYTHON, else $CB_COMPAT_VENV/bin/python, else python3
 // (scripts/sklearn-probe-benchmark.py; it needs numpy and scikit-learn).
 import Foundation
@@ -107,7 +107,8 @@ func runManyClasses(_ arguments: [String]) throws {
 
 func runKNN(_ arguments: [String]) throws {
     let n = arguments.first.flatMap { Int($0) } ?? 200_000
-    let (d, k, m) = (256, 100, 10_000)
+    let m = arguments.dropFirst().first.flatMap { Int($0) } ?? 10_000
+    let (d, k) = (256, 100)
     print("k-NN benchmark: \(n) training rows x \(d), \(m) queries, \(k) classes, k = 10,20,100,200, T = 0.07; \(BLASThreads.processorCount) processors")
     let (train, trainLabels) = try manyClassProblem(n: n, d: d, k: k, separation: 0.5, seed: 5)
     let (test, testLabels) = try manyClassProblem(n: m, d: d, k: k, separation: 0.5, seed: 6)
