@@ -82,7 +82,7 @@ func runManyClasses(_ arguments: [String]) throws {
         let shift = fit.optimization.value - ourObjective
         let target = skObjective * (1 + 1e-4) + shift
         var reached = trace.first { $0.objective <= target }?.seconds
-        var note = "our final objective"
+        var note = "tol 1e-4 run"
         if reached == nil {
             // Not reached at tol 1e-4: continue with a tighter tolerance and time the crossing.
             var tight = options

@@ -136,6 +136,7 @@ func runTenClasses() throws {
 switch CommandLine.arguments.dropFirst().first {
 case "many-classes": try runManyClasses(Array(CommandLine.arguments.dropFirst(2)))
 case "knn": try runKNN(Array(CommandLine.arguments.dropFirst(2)))
+case "products": try runProducts(Array(CommandLine.arguments.dropFirst(2)))
 case nil, "ten-classes": try runTenClasses()
 case let other?:
     FileHandle.standardError.write(Data("probe: unknown mode '\(other)'; use ten-classes, many-classes [100|1000] or knn\n".utf8))
