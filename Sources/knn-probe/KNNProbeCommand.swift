@@ -76,15 +76,6 @@ struct KNNProbeCommand: ParsableCommand {
                 result.classificationReport.macroAvg.f1Score))
         }
         print(lines.joined(separator: "\n"))
-        if let path = report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            do {
-                try encoder.encode(r).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write the report to \(path): \(error.localizedDescription)")
-            }
-        }
+        if let path = report { try ReportJSON.write(r, toFile: path) }
     }
 }

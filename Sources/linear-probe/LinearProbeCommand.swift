@@ -116,16 +116,7 @@ struct LinearProbeCommand: ParsableCommand {
             warn("the fit did not converge (\(r.stopReason.rawValue) after \(r.nIter) iterations, max|grad| \(String(format: "%.2e", r.maxGradient)) > tol \(r.tol)); increase --max-iter or check feature scaling")
         }
         print(summary(r))
-        if let path = report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            do {
-                try encoder.encode(r).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write the report to \(path): \(error.localizedDescription)")
-            }
-        }
+        if let path = report { try ReportJSON.write(r, toFile: path) }
         if let path = saveModel { try result.model.write(toFile: path) }
         if let logdir { try logToTensorBoard(r, logdir: logdir) }
     }

@@ -46,10 +46,7 @@ func knnProbe(train: Matrix<Float>, trainLabels: [Int], test: Matrix<Float>, tes
     options.neighbourCounts = [20]
     let results = try KNNClassifier(features: train, labels: trainLabels).evaluate(test, labels: testLabels, options: options)
     let report = KNNReport(results: results, trainRows: train.rows, testRows: test.rows, featureCount: train.columns, classCount: Set(trainLabels).count, seconds: 0)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    try encoder.encode(report).write(to: URL(fileURLWithPath: reportPath), options: .atomic)
+    try ReportJSON.write(report, toFile: reportPath)
     return results[0].top1Accuracy
 }
 
@@ -65,10 +62,7 @@ func probe(train: Matrix<Float>, trainLabels: [Int], test: Matrix<Float>, testLa
     configuration.ordinal = ordinal
     configuration.model.optimizer.maximumIterations = 500
     let (report, _) = try runLinearProbe(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels, configuration: configuration)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    try encoder.encode(report).write(to: URL(fileURLWithPath: reportPath), options: .atomic)
+    try ReportJSON.write(report, toFile: reportPath)
     return report
 }
 

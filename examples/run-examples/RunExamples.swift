@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Probe
 
 /// The main job: CLOC two-phase training on diamonds and contrastive pre-training on digits,
 /// every run logged to TensorBoard, a summary table at the end.
@@ -48,10 +49,7 @@ struct RunExamples: ParsableCommand {
         if example != .ordinal {
             rows += try ContrastiveExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory).run()
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        try encoder.encode(rows).write(to: URL(fileURLWithPath: logdir + "/summary.json"), options: .atomic)
+        try ReportJSON.write(rows, toFile: logdir + "/summary.json")
         print("")
         print(summaryTable(rows))
         print("")
