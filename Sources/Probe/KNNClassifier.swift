@@ -1,4 +1,5 @@
-public import Numerics
+public import LinearAlgebra
+import ProcessRuntime
 
 /// Settings of the weighted k-NN evaluation.
 public struct KNNOptions: Sendable, Equatable {
@@ -174,7 +175,7 @@ public struct KNNClassifier<Scalar: BLASScalar>: Sendable {
         let blockCount = (m + blockRows - 1) / blockRows
         // Work: blocks of queries, spread over the workers. Each finished block's rankings are
         // kept per block ([countIndex][row in block] → classes) and visited afterwards.
-        let workers = Swift.max(1, Swift.min(BLASThreads.processorCount, blockCount))
+        let workers = Swift.max(1, Swift.min(WorkerPool.parallelism, blockCount))
         let parallel = workers > 1 && m * features.rows * Swift.max(features.columns, 1) >= Self.parallelThreshold
         var results = [[[[Int]]]](repeating: [], count: blockCount)
         results.withUnsafeMutableBufferPointer { out in
@@ -244,7 +245,7 @@ public struct KNNClassifier<Scalar: BLASScalar>: Sendable {
             for (position, neighbour) in neighbours.enumerated() {
                 let c = classIndices[neighbour.index]
                 if votes[c] == 0 { touched.append(c) }
-                votes[c] += Double.exp(neighbour.similarity.doubleValue / options.temperature)
+                votes[c] += Double.exponential(neighbour.similarity.doubleValue / options.temperature)
                 while next < sortedCounts.count, sortedCounts[next].element == position + 1 {
                     result[sortedCounts[next].offset][i] = Self.ranking(votes: votes, touched: touched, classCount: k, length: Swift.min(options.topK, position + 1))
                     next += 1

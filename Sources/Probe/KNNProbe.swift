@@ -1,5 +1,6 @@
+public import ArrayFiles
 import Dispatch
-import Numerics
+import LinearAlgebra
 
 /// Runs the weighted k-NN probe on loaded features: float32 train and test stay float32 (Float
 /// similarity products, as DINO's float32 tensors); any other mix runs in Double.

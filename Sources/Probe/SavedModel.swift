@@ -1,5 +1,6 @@
 import Foundation
-public import Numerics
+public import ArrayFiles
+public import LinearAlgebra
 
 /// Saving a fitted probe to `.npz` and applying a saved one to new features.
 ///
@@ -44,7 +45,9 @@ extension LogisticRegressionModel {
     /// - Parameter path: Destination, e.g. `model.npz`.
     /// - Throws: `ProbeError.unwritable`.
     public func write(toFile path: String) throws(ProbeError) {
-        try NPZWriter.write(savedArrays, toFile: path)
+        do { try NPZWriter.write(savedArrays, toFile: path) } catch {
+            throw .unwritable(path: path, reason: error.description)
+        }
     }
 
     /// Reads a model written by `write(toFile:)` (or by any tool writing the same arrays).
@@ -53,12 +56,13 @@ extension LogisticRegressionModel {
     /// - Throws: `ProbeError.unreadable` naming the file and the array that is missing or has
     ///   the wrong shape or values.
     public init(contentsOfFile path: String) throws(ProbeError) {
-        let archive = try NPZArchive(path: path)
+        let archive: NPZFile
+        do { archive = try NPZFile(path: path) } catch { throw .unreadable(path: path, reason: Self.reason(error)) }
         func array(_ name: String) throws(ProbeError) -> NPYArray {
             guard archive.names.contains(name) else {
                 throw .unreadable(path: path, reason: "no array '\(name)'; a saved probe holds coef, intercept, classes, mean and scale")
             }
-            return try archive.array(named: name)
+            do { return try archive.array(named: name) } catch { throw .unreadable(path: path, reason: Self.reason(error)) }
         }
         let coef = try array("coef")
         guard coef.shape.count == 2, coef.shape[0] >= 2, coef.shape[1] >= 1 else {
@@ -93,6 +97,12 @@ extension LogisticRegressionModel {
         pre.means = mean
         pre.scales = scale
         self.init(classes: classes, parameters: weights + intercept, featureCount: d, preprocessing: pre)
+    }
+
+    /// An array-file error's message without a leading `path: `.
+    private static func reason(_ error: ArrayFileError) -> String {
+        if case .unreadable(_, let reason) = error { return reason }
+        return error.description
     }
 
     /// Predicted labels and class probabilities of raw (not yet preprocessed) feature rows.

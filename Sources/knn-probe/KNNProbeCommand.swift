@@ -1,10 +1,19 @@
 import ArgumentParser
+import ArrayFiles
 import Foundation
+import ProcessRuntime
 import Probe
 
 /// `knn-probe`: evaluate frozen features with DINO's weighted k-nearest-neighbour classifier.
 @main
 struct KNNProbeCommand: ParsableCommand {
+    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
+    /// then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "knn-probe",
         abstract: "Weighted k-NN accuracy of frozen features (cosine similarity, votes exp(sim/T)), as DINO's eval_knn.",

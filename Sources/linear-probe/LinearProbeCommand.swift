@@ -1,7 +1,9 @@
+import ArrayFiles
 import ArgumentParser
+import ProcessRuntime
 import Dispatch
 import Foundation
-import Numerics
+import LinearAlgebra
 import Probe
 
 /// `linear-probe [fit]`: evaluate frozen features with scikit-learn's multinomial logistic regression.

@@ -1,6 +1,7 @@
 import ArgumentParser
+import ArrayFiles
 import Foundation
-import Numerics
+import LinearAlgebra
 import Probe
 
 /// `linear-probe predict`: apply a model saved with `--save-model` to new features.

@@ -1,5 +1,6 @@
 import Foundation
-import Numerics
+import ArrayFiles
+import LinearAlgebra
 import TestSupport
 import Testing
 

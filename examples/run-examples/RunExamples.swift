@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessRuntime
 import Foundation
 import Probe
 
@@ -6,6 +7,13 @@ import Probe
 /// every run logged to TensorBoard, a summary table at the end.
 @main
 struct RunExamples: ParsableCommand {
+    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
+    /// then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "run-examples",
         abstract: "Train the examples (CLOC two-phase on diamonds with a cross-entropy baseline; SupCon and sigmoid contrastive on digits), probe the frozen features, log everything to TensorBoard and print a summary table.")

@@ -5,7 +5,9 @@
 // scikit-learn runs from CB_SKLEARN_PYTHON, else $CB_COMPAT_VENV/bin/python, else python3
 // (scripts/sklearn-probe-benchmark.py; it needs numpy and scikit-learn).
 import Foundation
-import Numerics
+import ArrayFiles
+import LinearAlgebra
+import ProcessRuntime
 import Probe
 
 /// Low-rank Gaussian class means as the K = 10 problems, K classes: features `[n, d]`, labels.
@@ -46,7 +48,7 @@ func runSklearn(x: String, y: String, ours: String) throws -> [String: Any]? {
 func runManyClasses(_ arguments: [String]) throws {
     let cases: [(n: Int, d: Int, k: Int, separation: Double)] = [(50_000, 2048, 100, 0.3), (20_000, 512, 1000, 0.5)]
     let chosen = arguments.isEmpty ? cases : cases.filter { arguments.contains(String($0.k)) }
-    print("probe benchmark, many classes: C = 1, tol 1e-4, max_iter 1000, float32 standardised features; \(BLASThreads.processorCount) processors; BLAS core \(BLASCore.name)")
+    print("probe benchmark, many classes: C = 1, tol 1e-4, max_iter 1000, float32 standardised features; \(WorkerPool.parallelism) processors; BLAS kernels \(BLASKernels.name ?? "?")")
     for problem in chosen {
         let name = "\(problem.n / 1000)k x \(problem.d) x \(problem.k)"
         var (x, y) = try manyClassProblem(n: problem.n, d: problem.d, k: problem.k, separation: problem.separation, seed: 3)
@@ -109,7 +111,7 @@ func runKNN(_ arguments: [String]) throws {
     let n = arguments.first.flatMap { Int($0) } ?? 200_000
     let m = arguments.dropFirst().first.flatMap { Int($0) } ?? 10_000
     let (d, k) = (256, 100)
-    print("k-NN benchmark: \(n) training rows x \(d), \(m) queries, \(k) classes, k = 10,20,100,200, T = 0.07; \(BLASThreads.processorCount) processors")
+    print("k-NN benchmark: \(n) training rows x \(d), \(m) queries, \(k) classes, k = 10,20,100,200, T = 0.07; \(WorkerPool.parallelism) processors")
     let (train, trainLabels) = try manyClassProblem(n: n, d: d, k: k, separation: 0.5, seed: 5)
     let (test, testLabels) = try manyClassProblem(n: m, d: d, k: k, separation: 0.5, seed: 6)
     let featureMB = Double((n + m) * d * 4) / 1e6

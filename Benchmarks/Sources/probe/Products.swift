@@ -2,7 +2,9 @@
 // 512-row blocks against the skinny kernels on 64-row blocks, classes in chunks of 32. Run:
 //   swift run -c release --package-path Benchmarks probe products [K] [d] [n]
 import Foundation
-import Numerics
+import ArrayFiles
+import LinearAlgebra
+import ProcessRuntime
 
 func runProducts(_ arguments: [String]) throws {
     let k = arguments.first.flatMap { Int($0) } ?? 100
