@@ -66,6 +66,8 @@ public struct KNNClassifier<Scalar: BLASScalar>: Sendable {
     ///   - features: Training features `[n, d]`, finite (consumed).
     ///   - labels: n integer labels (any integers).
     /// - Throws: `ProbeError.emptyTrainingSet`, `.rowCountMismatch`, `.nonFiniteFeature`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(features: consuming Matrix<Scalar>, labels: [Int]) throws(ProbeError) {
         guard features.rows > 0 else { throw .emptyTrainingSet }
         guard features.rows == labels.count else { throw .rowCountMismatch(features: features.rows, labels: labels.count, what: "training set") }
@@ -87,6 +89,8 @@ public struct KNNClassifier<Scalar: BLASScalar>: Sendable {
     /// - Returns: Predictions and top-ranked classes per neighbour count.
     /// - Throws: `ProbeError.invalidOption` for a k outside `1 ... n` or a non-positive T,
     ///   `.featureCountMismatch`, `.nonFiniteFeature`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func classify(_ queries: Matrix<Scalar>, options: KNNOptions = KNNOptions()) throws(ProbeError) -> KNNVotes {
         try check(queries, options: options)
         let counts = options.neighbourCounts
@@ -108,6 +112,8 @@ public struct KNNClassifier<Scalar: BLASScalar>: Sendable {
     ///   - options: Neighbour counts, temperature, top-k.
     /// - Returns: One `KNNResult` per entry of `options.neighbourCounts`, in that order.
     /// - Throws: `ProbeError.emptyTestSet`, `.rowCountMismatch`, and the errors of `classify`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluate(_ queries: Matrix<Scalar>, labels: [Int], options: KNNOptions = KNNOptions()) throws(ProbeError) -> [KNNResult] {
         guard queries.rows > 0 else { throw .emptyTestSet }
         guard queries.rows == labels.count else { throw .rowCountMismatch(features: queries.rows, labels: labels.count, what: "test set") }

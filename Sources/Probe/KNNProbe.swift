@@ -23,7 +23,7 @@ public func runKNNProbe(
     let classCount: Int
     switch (consume train, consume test) {
     case (.float32(let a), .float32(let b)):
-        let classifier = try KNNClassifier(features: a, labels: trainLabels)
+        let classifier = try KNNClassifier(features: consume a, labels: trainLabels)
         classCount = classifier.classes.count
         results = try classifier.evaluate(b, labels: testLabels, options: options)
     case (.float32(let a), .float64(let b)):
@@ -31,11 +31,11 @@ public func runKNNProbe(
         classCount = classifier.classes.count
         results = try classifier.evaluate(b, labels: testLabels, options: options)
     case (.float64(let a), .float32(let b)):
-        let classifier = try KNNClassifier(features: a, labels: trainLabels)
+        let classifier = try KNNClassifier(features: consume a, labels: trainLabels)
         classCount = classifier.classes.count
         results = try classifier.evaluate(b.converted(to: Double.self), labels: testLabels, options: options)
     case (.float64(let a), .float64(let b)):
-        let classifier = try KNNClassifier(features: a, labels: trainLabels)
+        let classifier = try KNNClassifier(features: consume a, labels: trainLabels)
         classCount = classifier.classes.count
         results = try classifier.evaluate(b, labels: testLabels, options: options)
     }

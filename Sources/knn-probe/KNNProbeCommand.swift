@@ -71,7 +71,7 @@ struct KNNProbeCommand: ParsableCommand {
         var options = KNNOptions()
         options.neighbourCounts = try neighbourCounts
         options.temperature = temperature
-        let r = try runKNNProbe(train: trainX, trainLabels: trainY, test: testX, testLabels: testY, options: options)
+        let r = try runKNNProbe(train: consume trainX, trainLabels: trainY, test: consume testX, testLabels: testY, options: options)
         if let unseen = r.results.first?.unseenTestLabels, unseen > 0 {
             FileHandle.standardError.write(Data("knn-probe: warning: \(unseen) test rows have labels never seen in training; they count as wrong\n".utf8))
         }
