@@ -16,7 +16,7 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case emptyTrainingSet
     /// An output file could not be written.
     case unwritable(path: String, reason: String)
-    /// The test set is empty (no metric is defined).
+    /// The test set is empty (no accuracy or log-loss can be computed).
     case emptyTestSet
 
     /// One line saying what happened and what to do.
@@ -33,7 +33,7 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
         case .invalidOption(let message): return message
         case .emptyTrainingSet: return "the training set is empty"
         case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
-        case .emptyTestSet: return "the test set is empty; no metric is defined without test rows"
+        case .emptyTestSet: return "the test set is empty; give at least one test row to evaluate on"
         }
     }
 }

@@ -3,6 +3,7 @@ import ArrayFiles
 import Foundation
 import ProcessRuntime
 import Probe
+import ToolSupport
 
 /// `knn-probe`: evaluate frozen features with DINO's weighted k-nearest-neighbour classifier.
 @main
@@ -38,7 +39,7 @@ struct KNNProbeCommand: ParsableCommand {
     var k: String = "10,20,100,200"
     @Option(name: .long, help: "Temperature T of the vote weights exp(sim/T) (default: 0.07 as DINO).")
     var temperature: Double = 0.07
-    @Option(name: .long, help: "Write the report as JSON to this file.")
+    @Option(name: .long, help: "Write the report as JSON to this file (- is standard output; a regular file is replaced atomically).")
     var report: String?
     @Option(name: .long, help: "Name of the label column in CSV files. Default: label.")
     var labelColumn: String = "label"
@@ -84,7 +85,11 @@ struct KNNProbeCommand: ParsableCommand {
                 format: "%6d    %.5f   %.5f   %.5f   %.5f", result.k, result.top1Accuracy, result.top5Accuracy, result.balancedAccuracy,
                 result.classificationReport.macroAvg.f1Score))
         }
-        print(lines.joined(separator: "\n"))
-        if let path = report { try ReportJSON.write(r, toFile: path) }
+        try OutputFile.write(lines.joined(separator: "\n") + "\n", to: "-")
+        if let path = report {
+            let json: Data
+            do { json = try ReportJSON.data(r) } catch { throw ToolError("cannot encode the report: \(error)") }
+            try OutputFile.write([UInt8](json), to: path)
+        }
     }
 }

@@ -3,6 +3,7 @@ import ArrayFiles
 import Foundation
 import LinearAlgebra
 import Probe
+import ToolSupport
 
 /// `linear-probe predict`: apply a model saved with `--save-model` to new features.
 struct LinearProbePredictCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct LinearProbePredictCommand: ParsableCommand {
     var model: String
     @Option(name: .long, help: "Features to classify (.npy, .npz[:NAME] or .csv; the label column of a CSV is skipped).")
     var features: String
-    @Option(name: .long, help: "Write predictions and probabilities to this .npz file.")
+    @Option(name: .long, help: "Write predictions and probabilities to this .npz file (- is standard output; a regular file is replaced atomically).")
     var output: String
     @Option(name: .long, help: "True labels (.npy, .npz[:NAME] or .csv) to print the accuracy.")
     var labels: String?
@@ -39,17 +40,27 @@ struct LinearProbePredictCommand: ParsableCommand {
         if let truth, truth.count != prediction.labels.count {
             throw ProbeError.rowCountMismatch(features: prediction.labels.count, labels: truth.count, what: "input")
         }
-        try NPZWriter.write(
-            [
+        let archive: Data
+        do {
+            archive = try NPZWriter.archive([
                 ("predictions", NPYArray(shape: [prediction.labels.count], storage: .int64(prediction.labels.map(Int64.init)))),
                 ("probabilities", NPYArray(shape: [prediction.probabilities.rows, prediction.probabilities.columns], storage: .float64(prediction.probabilities.elements))),
                 ("classes", NPYArray(shape: [saved.classes.count], storage: .int64(saved.classes.map(Int64.init)))),
-            ], toFile: output)
+            ])
+        } catch {
+            throw ToolError("cannot write the predictions: \(error.description)")
+        }
+        try OutputFile.write([UInt8](archive), to: output)
         var line = "linear-probe predict: \(prediction.labels.count) rows, \(saved.classes.count) classes -> \(output)"
         if let truth, !truth.isEmpty {
             let correct = zip(truth, prediction.labels).filter { $0 == $1 }.count
             line += String(format: "; accuracy %.5f", Double(correct) / Double(truth.count))
         }
-        print(line)
+        // With --output -, the archive went to standard output: the summary goes to stderr.
+        if output == "-" {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            try OutputFile.write(line + "\n", to: "-")
+        }
     }
 }
