@@ -18,13 +18,20 @@ struct KNNProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "knn-probe",
         abstract: "Weighted k-NN accuracy of frozen features (cosine similarity, votes exp(sim/T)), as DINO's eval_knn.",
+        usage: """
+            knn-probe --train-features <file> [--train-labels <file>]
+            --test-features <file> [--test-labels <file>] [<options>]
+            """,
         discussion: """
-            Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a header and a
-            label column (then --*-labels may be omitted). Labels are any integers. Rows are
-            L2-normalised; the k most similar training rows vote for their class with weight
-            exp(similarity / T); classes are ranked by total vote. Several k are evaluated in one
-            pass. Ties: equal similarities go to the lower training row, equal votes to the lower
-            label; top-5 counts the first min(5, k) ranked classes (DINO).
+            Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a \
+            header and a label column (then --*-labels may be omitted). Labels are any \
+            integers.
+
+            Rows are L2-normalised; the k most similar training rows vote for their class \
+            with weight exp(similarity / T); classes are ranked by total vote. Several k \
+            are evaluated in one pass. Ties: equal similarities go to the lower training \
+            row, equal votes to the lower label; top-5 counts the first min(5, k) ranked \
+            classes (as DINO).
             """)
 
     @Option(name: .long, help: "Training features (.npy, .npz[:NAME] or .csv).")
@@ -35,13 +42,13 @@ struct KNNProbeCommand: ParsableCommand {
     var testFeatures: String
     @Option(name: .long, help: "Test labels; default: the label column of a CSV feature file.")
     var testLabels: String?
-    @Option(name: .long, help: "Neighbour counts, comma-separated (default: 10,20,100,200 as DINO).")
+    @Option(name: .long, help: "Neighbour counts, comma-separated (DINO's values by default).")
     var k: String = "10,20,100,200"
-    @Option(name: .long, help: "Temperature T of the vote weights exp(sim/T) (default: 0.07 as DINO).")
+    @Option(name: .long, help: "Temperature T of the vote weights exp(sim/T) (DINO's value by default).")
     var temperature: Double = 0.07
     @Option(name: .long, help: "Write the report as JSON to this file (- is standard output; a regular file is replaced atomically).")
     var report: String?
-    @Option(name: .long, help: "Name of the label column in CSV files. Default: label.")
+    @Option(name: .long, help: "Label column of CSV files.")
     var labelColumn: String = "label"
 
     var neighbourCounts: [Int] {

@@ -10,11 +10,15 @@ struct LinearProbePredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Apply a saved probe (--save-model) to features; write predictions and class probabilities.",
+        usage: """
+            linear-probe predict --model <file> --features <file> --output <file>
+            [--labels <file>] [--label-column <name>]
+            """,
         discussion: """
-            The model's preprocessing (L2 normalisation, standardisation with the training
-            mean and scale) is applied first. The output .npz holds `predictions` [m] (int64
-            labels), `probabilities` [m, K] (float64, columns in `classes` order) and `classes`
-            [K]. With --labels, the accuracy is printed too.
+            The model's preprocessing (L2 normalisation, standardisation with the training \
+            mean and scale) is applied first. The output .npz holds `predictions` [m] \
+            (int64 labels), `probabilities` [m, K] (float64, columns in `classes` order) \
+            and `classes` [K]. With --labels, the accuracy is printed too.
             """)
 
     @Option(name: .long, help: "The saved model (.npz from --save-model).")
@@ -25,7 +29,7 @@ struct LinearProbePredictCommand: ParsableCommand {
     var output: String
     @Option(name: .long, help: "True labels (.npy, .npz[:NAME] or .csv) to print the accuracy.")
     var labels: String?
-    @Option(name: .long, help: "Name of the label column in CSV files. Default: label.")
+    @Option(name: .long, help: "Label column of CSV files.")
     var labelColumn: String = "label"
 
     func run() throws {
