@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "tb-export", targets: ["tb-export"]),
         .executable(name: "extract-margins", targets: ["extract-margins"]),
         .executable(name: "linear-probe", targets: ["linear-probe"]),
+        .executable(name: "knn-probe", targets: ["knn-probe"]),
         .executable(name: "contrastive-loss", targets: ["contrastive-loss"]),
         .executable(name: "run-examples", targets: ["run-examples"]),
     ],
@@ -85,6 +86,9 @@ let package = Package(
         .executableTarget(
             name: "linear-probe",
             dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "knn-probe",
+            dependencies: ["Probe", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
             dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

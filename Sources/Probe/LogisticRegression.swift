@@ -32,6 +32,8 @@ public struct LogisticRegressionModel: Sendable {
     public var parameters: [Double]
     /// Feature count d.
     public var featureCount: Int
+    /// The preprocessing fitted with the model, applied by `predict` (nil: none).
+    public var preprocessing: Preprocessing? = nil
 
     /// Class probabilities for each row.
     ///
