@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CRC32CTests {
     /// Known answers from docs/reference/tensorboard-format.md, "Known answers" (checked with an independent Python
-    /// CRC-32C) and style guide §2.7 (`abcd`, tensorboardX's test value).
+    /// CRC-32C) and tensorboardX's own test value for `abcd`.
     static let vectors: [(bytes: [UInt8], crc: UInt32)] = [
         (Array("123456789".utf8), 0xE306_9283),
         ([UInt8](repeating: 0, count: 32), 0x8A91_36AA),

@@ -2,7 +2,7 @@
 // scikit-learn at equal objective, and the k-NN probe's time and memory. Run:
 //   swift run -c release --package-path Benchmarks probe many-classes [100|1000]
 //   swift run -c release --package-path Benchmarks probe knn [training rows] [queries]
-// scikit-learn runs from CB_SKLEARN_PYTHON, else $CB_COMPAT_VENV/bin/python, else python3
+// scikit-learn runs from CONTRASTIVEBOARD_SKLEARN_PYTHON, else $CONTRASTIVEBOARD_COMPAT_VENV/bin/python, else python3
 // (scripts/sklearn-probe-benchmark.py; it needs numpy and scikit-learn).
 import Foundation
 import ArrayFiles
@@ -24,8 +24,8 @@ func manyClassProblem(n: Int, d: Int, k: Int, separation: Double, seed: UInt64) 
 /// The Python interpreter with scikit-learn, or nil.
 func sklearnPython() -> String? {
     let environment = ProcessInfo.processInfo.environment
-    if let python = environment["CB_SKLEARN_PYTHON"] { return python }
-    if let venv = environment["CB_COMPAT_VENV"] { return venv + "/bin/python" }
+    if let python = environment["CONTRASTIVEBOARD_SKLEARN_PYTHON"] { return python }
+    if let venv = environment["CONTRASTIVEBOARD_COMPAT_VENV"] { return venv + "/bin/python" }
     return "/usr/bin/env"
 }
 
@@ -73,7 +73,7 @@ func runManyClasses(_ arguments: [String]) throws {
         guard let sk = try runSklearn(x: directory + "/x.npy", y: directory + "/y.npy", ours: directory + "/ours.npy"),
             let skSeconds = sk["fit_seconds"] as? Double, let skObjective = sk["objective"] as? Double, let ourObjective = sk["objective_ours"] as? Double
         else {
-            print("\(name) sklearn: not run (set CB_SKLEARN_PYTHON or CB_COMPAT_VENV to a Python with scikit-learn)")
+            print("\(name) sklearn: not run (set CONTRASTIVEBOARD_SKLEARN_PYTHON or CONTRASTIVEBOARD_COMPAT_VENV to a Python with scikit-learn)")
             continue
         }
         print(String(format: "%@ sklearn: fit %.2f s, %d iterations (scikit-learn %@, numpy %@, default threads)", name, skSeconds, sk["n_iter"] as? Int ?? -1,
