@@ -72,7 +72,8 @@ struct JSONLogRecord {
                 continue
             }
             if byte == 0x22 { inString = true }
-            for token in tokens where bytes.count - i >= token.count && Array(bytes[i..<(i + token.count)]) == token {
+            // Only '-', 'I' and 'N' can start a token (one comparison per byte otherwise).
+            for token in tokens where token[0] == byte && bytes.count - i >= token.count && bytes[i..<(i + token.count)].elementsEqual(token) {
                 result.append(0x22)
                 result.append(contentsOf: token)
                 result.append(0x22)

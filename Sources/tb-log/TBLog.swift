@@ -14,9 +14,11 @@ struct TBLog: ParsableCommand {
               {"tag": "notes", "step": 0, "text": "..."}       a text summary (Markdown)
             Optional "wall_time" (seconds since the Unix epoch) overrides the current time.
             Non-finite values may be written as Python's json.dumps writes them (NaN, Infinity,
-            -Infinity) or as those strings. A malformed line is reported on stderr with its line
-            number and skipped; everything else is kept. Records are flushed whenever standard
-            input is idle, and at the end. Exit status is 1 when any line was rejected.
+            -Infinity) or as those strings. A malformed line, or one longer than
+            --max-line-length bytes, is reported on stderr with its line number and skipped;
+            everything else is kept. Time grows linearly with the input. Records are flushed
+            whenever standard input is idle, and at the end. Exit status is 1 when any line was
+            rejected.
             """)
 
     @Option(name: .long, help: "Run directory to write into (created if missing).")
@@ -25,28 +27,36 @@ struct TBLog: ParsableCommand {
     @Option(name: .long, help: "Suffix appended to the event file name (default: none).")
     var filenameSuffix: String = ""
 
+    @Option(name: .long, help: "Longest input line accepted, in bytes (default: 67108864, 64 MiB); longer lines are reported and skipped.")
+    var maxLineLength: Int = 64 << 20
+
+    func validate() throws {
+        if maxLineLength < 1 { throw ValidationError("--max-line-length must be at least 1, got \(maxLineLength)") }
+    }
+
     func run() throws {
         let writer = try SummaryWriter(logDirectory: logdir, filenameSuffix: filenameSuffix)
         var lineNumber = 0
         var rejected = 0
-        var pending = Data()
+        var splitter = LineSplitter(maximumLineLength: maxLineLength)
+        let consume = { (line: LineSplitter.Line) in
+            lineNumber += 1
+            switch line {
+            case .complete(let bytes):
+                if !handle(Data(bytes), lineNumber: lineNumber, writer: writer) { rejected += 1 }
+            case .tooLong:
+                FileHandle.standardError.write(Data("tb-log: line \(lineNumber): longer than \(maxLineLength) bytes (--max-line-length); skipped\n".utf8))
+                rejected += 1
+            }
+        }
         let input = FileHandle.standardInput
         while true {
             let chunk = input.availableData
             if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = pending[pending.startIndex..<newline]
-                pending.removeSubrange(pending.startIndex...newline)
-                lineNumber += 1
-                if !handle(line, lineNumber: lineNumber, writer: writer) { rejected += 1 }
-            }
+            chunk.withUnsafeBytes { splitter.feed($0, consume) }
             try writer.flush()
         }
-        if !pending.isEmpty {
-            lineNumber += 1
-            if !handle(pending, lineNumber: lineNumber, writer: writer) { rejected += 1 }
-        }
+        splitter.finish(consume)
         try writer.close()
         if rejected > 0 { throw ExitCode(1) }
     }
