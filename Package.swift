@@ -87,10 +87,12 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "TestSupport",
-            dependencies: ["ScalarLogging", "Numerics"],
+            dependencies: ["ScalarLogging", "Numerics", "EventRecords"],
             path: "Tests/TestSupport"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
-        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
+        .testTarget(
+            name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "CVectorMath", "TestSupport", "TensorBoard"]),
         .testTarget(

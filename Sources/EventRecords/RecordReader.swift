@@ -27,10 +27,10 @@ public final class RecordReader {
     private var bufferFileOffset = 0  // file offset of buffer[0]
     private var damage: RecordError?
 
-    /// Initial buffer size (256 KiB). The buffer doubles only when it is full of bytes read from
+    /// Initial buffer size (64 KiB). The buffer doubles only when it is full of bytes read from
     /// the file, so its size stays below twice the largest record actually present, whatever a
     /// length field declares.
-    private static let initialBufferSize = 256 << 10
+    private static let initialBufferSize = 64 << 10
 
     /// Opens a file for reading.
     ///

@@ -16,7 +16,6 @@ extension TagPattern {
         for position in 0...scalars.count {
             // Unanchored search: a new attempt starts at every position.
             if addState(0, at: position, in: scalars, to: &current, pending: &pending) { return true }
-            if current.states.isEmpty { continue }
             guard position < scalars.count else { break }
             let scalar = scalars[position]
             next.clear()
@@ -45,6 +44,7 @@ extension TagPattern {
 
         mutating func clear() {
             for pc in states { member[pc] = false }
+            for pc in visitedEpsilon { member[pc] = false }
             states.removeAll(keepingCapacity: true)
             visitedEpsilon.removeAll(keepingCapacity: true)
         }
