@@ -29,9 +29,10 @@ struct LineSplitter {
                 append(rest)
                 return
             }
-            append(UnsafeRawBufferPointer(rebasing: rest[rest.startIndex..<newline]))
+            // `rest` is indexed from 0 (rebased), so `newline` is relative to `start`.
+            append(UnsafeRawBufferPointer(rebasing: rest[0..<newline]))
             try emit(body)
-            start = newline + 1
+            start += newline + 1
         }
     }
 
