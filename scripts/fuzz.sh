@@ -15,7 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 jobs="${2:-1}"
-swift build --package-path Fuzz -c release --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
+# -Xswiftc/-Xcc carry the coverage instrumentation into the main package's targets too (SwiftPM's
+# --sanitize=fuzzer alone instruments only the fuzz package's own target).
+swift build --package-path Fuzz -c release --sanitize=fuzzer --sanitize=address \
+    -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link --product event-file-fuzz --scratch-path .build-fuzz
 mkdir -p .build-fuzz/corpus .build-fuzz/artifacts
 export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=16:detect_leaks=0}"
 parallel=()
