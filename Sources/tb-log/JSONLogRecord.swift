@@ -18,7 +18,7 @@ struct JSONLogRecord {
 
     /// Parses a line. The bare `NaN`, `Infinity` and `-Infinity` that Python's `json.dumps`
     /// writes are turned into the equivalent strings first (outside string literals only).
-    init(line: Data) throws {
+    init(line: [UInt8]) throws {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Self.quotingNonFiniteTokens(line))
@@ -55,8 +55,7 @@ struct JSONLogRecord {
     }
 
     /// Rewrites bare `NaN`, `Infinity` and `-Infinity` tokens as JSON strings.
-    static func quotingNonFiniteTokens(_ line: Data) -> Data {
-        let bytes = Array(line)
+    static func quotingNonFiniteTokens(_ bytes: [UInt8]) -> Data {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count + 8)
         var inString = false

@@ -27,8 +27,8 @@ struct TBLog: ParsableCommand {
     @Option(name: .long, help: "Suffix appended to the event file name (default: none).")
     var filenameSuffix: String = ""
 
-    @Option(name: .long, help: "Longest input line accepted, in bytes (default: 67108864, 64 MiB); longer lines are reported and skipped.")
-    var maxLineLength: Int = 64 << 20
+    @Option(name: .long, help: "Longest input line accepted, in bytes (default: 33554432, 32 MiB); longer lines are reported and skipped.")
+    var maxLineLength: Int = 32 << 20
 
     func validate() throws {
         if maxLineLength < 1 { throw ValidationError("--max-line-length must be at least 1, got \(maxLineLength)") }
@@ -43,7 +43,7 @@ struct TBLog: ParsableCommand {
             lineNumber += 1
             switch line {
             case .complete(let bytes):
-                if !handle(Data(bytes), lineNumber: lineNumber, writer: writer) { rejected += 1 }
+                if !handle(bytes, lineNumber: lineNumber, writer: writer) { rejected += 1 }
             case .tooLong:
                 FileHandle.standardError.write(Data("tb-log: line \(lineNumber): longer than \(maxLineLength) bytes (--max-line-length); skipped\n".utf8))
                 rejected += 1
@@ -62,7 +62,7 @@ struct TBLog: ParsableCommand {
     }
 
     /// Logs one line; returns false (after printing the error) when the line is rejected.
-    private func handle(_ line: Data, lineNumber: Int, writer: SummaryWriter) -> Bool {
+    private func handle(_ line: [UInt8], lineNumber: Int, writer: SummaryWriter) -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
         do {
             let record = try JSONLogRecord(line: line)
