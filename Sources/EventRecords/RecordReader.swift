@@ -31,6 +31,8 @@ public final class RecordReader {
     /// the file, so its size stays below twice the largest record actually present, whatever a
     /// length field declares.
     private static let initialBufferSize = 64 << 10
+    /// Largest buffer grown for read-ahead alone (4 MiB); only a larger record grows it further.
+    private static let readAheadSize = 4 << 20
 
     /// Opens a file for reading.
     ///
@@ -141,6 +143,11 @@ public final class RecordReader {
     /// no more memory than the file's own bytes.
     private func ensureAvailable(_ count: Int) throws(RecordError) -> Bool {
         if end - start >= count { return true }
+        // Read ahead further once the file has filled the whole buffer (up to 4 MiB): large
+        // files stream in large reads, and the buffer still holds only bytes the file has.
+        if end == buffer.count, buffer.count < Self.readAheadSize {
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        }
         // Compact: move the unconsumed bytes to the front.
         if start > 0 {
             buffer.withUnsafeMutableBytes { raw in
