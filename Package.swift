@@ -37,6 +37,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CGif", pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
@@ -46,14 +49,14 @@ let package = Package(
         .target(name: "CLossKernels", dependencies: ["CVectorMath"]),
 
         // MARK: Libraries
-        .target(name: "EventRecords", dependencies: ["CCRC32C"]),
+        .target(name: "EventRecords", dependencies: ["CCRC32C", "ProcessRuntime"]),
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "Deflate"]),
+            dependencies: ["EventRecords", "ScalarLogging", "ProcessRuntime", "CTensorBoardProto", "CProtobufC", "Deflate", "CGif"]),
         .target(name: "ProcessRuntime"),
         .target(name: "Deflate", dependencies: ["CZlib"]),
-        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "Deflate"]),
+        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "ProcessRuntime", "Deflate"]),
         .target(
             name: "LinearAlgebra",
             dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
@@ -62,26 +65,27 @@ let package = Package(
             dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CLossKernels"]),
         .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
+        .target(name: "ToolSupport", dependencies: ["ProcessRuntime"]),
         .target(
             name: "Training",
-            dependencies: ["LinearAlgebra", "ArrayFiles"]),
+            dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(
             name: "tb-log",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "tb-export",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "extract-margins",
-            dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Margins", "Losses", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
-            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
-            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "run-examples",
             dependencies: [
@@ -98,12 +102,14 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ScalarLogging", "LinearAlgebra", "EventRecords"],
             path: "Tests/TestSupport"),
+        // A child process for the exit-flush tests (never closes its writers).
+        .executableTarget(name: "writer-exit-check", dependencies: ["TensorBoard"], path: "Tests/WriterExitCheck"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
         .testTarget(
-            name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"],
+            name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "Deflate", "TestSupport", "writer-exit-check"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
-        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "Deflate", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "TestSupport", "TensorBoard"]),
         .testTarget(
@@ -111,7 +117,9 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra", "ToolSupport"], exclude: ["Fixtures"]),
+        // The README's TensorBoard snippets, compiled as written in a target that depends on TensorBoard only.
+        .testTarget(name: "ReadmeSnippetTests", dependencies: ["TensorBoard"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),
@@ -119,7 +127,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath", "CLossKernels"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "CGif", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath", "CLossKernels"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 import TensorBoard
+import ToolSupport
 
 /// `tb-export`: stream the scalars of a log directory as CSV or JSON lines.
 @main
@@ -13,13 +11,16 @@ struct TBExport: ParsableCommand {
         commandName: "tb-export",
         abstract: "Stream the scalar series of TensorBoard event files as CSV or JSON lines, in constant memory.",
         discussion: """
-            LOGDIR may be a log directory (searched recursively), a run directory or one event
-            file. Files written by torch, tensorboardX, TensorFlow 2 or this project are read
-            alike; every record's CRCs are checked. Points are printed as written, file by file in
-            name order (no restart pre-emption). CSV columns: run,tag,step,wall_time,value;
-            non-finite values print as NaN, inf, -inf. JSON lines use NaN, Infinity, -Infinity
-            like Python's json.dumps. A damaged file is reported on stderr, the points before the
-            damage are kept, and the exit status is 1.
+            LOGDIR may be a log directory (searched recursively), a run directory or one \
+            event file. Files written by torch, tensorboardX, TensorFlow 2 or this project \
+            are read alike; every record's CRCs are checked. Points are printed as \
+            written, file by file in name order (no restart pre-emption).
+
+            CSV columns: run,tag,step,wall_time,value; non-finite values print as NaN, \
+            inf, -inf. JSON lines use NaN, Infinity, -Infinity like Python's json.dumps.
+
+            A damaged file is reported on stderr, the points before the damage are kept, \
+            and the exit status is 1.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -37,7 +38,7 @@ struct TBExport: ParsableCommand {
     @Option(name: .customLong("run"), help: "Only runs matching this pattern (same syntax as --tag; default: all).")
     var runFilter: String?
 
-    @Option(name: .long, help: "Output format: csv or jsonl (default: csv).")
+    @Option(name: .long, help: "Output format.")
     var format: Format = .csv
 
     func validate() throws {
@@ -85,6 +86,7 @@ struct TBExport: ParsableCommand {
             }
         }
         output.flush()
+        if let failure = output.failure { throw failure }
         if damaged { throw ExitCode(1) }
     }
 
@@ -123,8 +125,12 @@ struct TBExport: ParsableCommand {
 }
 
 /// Collects output in a 64 KiB buffer and writes it to stdout in large pieces.
+///
+/// The first failed write (disk full, closed pipe) stops all further output and is kept in
+/// `failure`, for `run()` to report after the loop.
 struct BufferedOutput {
     private var buffer: [UInt8] = []
+    private(set) var failure: OutputFileError?
 
     init() { buffer.reserveCapacity(1 << 16) }
 
@@ -135,17 +141,8 @@ struct BufferedOutput {
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(1, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // stdout closed (e.g. piped into `head`): stop writing quietly.
-                }
-                offset += n
-            }
+        if failure == nil {
+            do { try OutputFile.write(buffer, to: "-") } catch { failure = error }
         }
         buffer.removeAll(keepingCapacity: true)
     }
