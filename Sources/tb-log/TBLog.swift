@@ -8,6 +8,7 @@ struct TBLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tb-log",
         abstract: "Write JSON lines from standard input as TensorBoard events, so any program can log to TensorBoard.",
+        usage: "tb-log --logdir <logdir> [--filename-suffix <filename-suffix>]\n[--max-line-length <bytes>]",
         discussion: """
             Each input line is one JSON object, either a scalar (stored as float32, as \
             TensorBoard stores it) or a text summary (Markdown):
@@ -30,7 +31,9 @@ struct TBLog: ParsableCommand {
     @Option(name: .long, help: "Suffix appended to the event file name.")
     var filenameSuffix: String = ""
 
-    @Option(name: .long, help: "Longest input line accepted, in bytes (32 MiB); longer lines are reported and skipped.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Longest input line accepted, in bytes (32 MiB); longer lines are reported and skipped.", valueName: "bytes"))
     var maxLineLength: Int = 32 << 20
 
     func validate() throws {
