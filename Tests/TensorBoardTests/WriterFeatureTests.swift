@@ -173,7 +173,7 @@ import Testing
             let bare = try writer.addHparams(["C": 2.0], in: .subRun("C=2"))
             #expect(bare == d + "/C=2")
             #expect(named == d + "/C=1")
-            #expect(throws: SummaryWriterError.invalidArgument("hparams: sub-run name '../x' must be a relative path inside the log directory")) {
+            #expect(throws: SummaryWriterError.invalidPathComponent("../x", role: "addHparams run name", problem: .dotOrDotDot)) {
                 try writer.addHparams(["C": 1.0], metrics: ["m": 0.5], in: .subRun("../x"))
             }
             try writer.close()
