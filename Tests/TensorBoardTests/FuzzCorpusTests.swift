@@ -8,12 +8,12 @@ import Testing
 /// read), the data before the crafted record kept, nothing trapping.
 @Suite struct FuzzCorpusTests {
     @Test func checkedInFilesAreWhatTheGeneratorBuilds() throws {
-        let write = ProcessInfo.processInfo.environment["CB_WRITE_FUZZ_CORPUS"] == "1"
+        let write = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_WRITE_FUZZ_CORPUS"] == "1"
         if write { try FileManager.default.createDirectory(atPath: FuzzCorpus.directory, withIntermediateDirectories: true) }
         for entry in FuzzCorpus.cases {
             if write { try Data(entry.bytes).write(to: URL(fileURLWithPath: entry.path)) }
             let stored = try Data(contentsOf: URL(fileURLWithPath: entry.path))
-            #expect(Array(stored) == entry.bytes, "\(entry.name): regenerate with CB_WRITE_FUZZ_CORPUS=1")
+            #expect(Array(stored) == entry.bytes, "\(entry.name): regenerate with CONTRASTIVEBOARD_WRITE_FUZZ_CORPUS=1")
         }
         #expect(FuzzCorpus.cases.allSatisfy { $0.bytes.count < 64 << 10 })
     }

@@ -7,7 +7,7 @@ import Foundation
 /// step 0 (so tests also check that the data before the bad record is kept), followed by one
 /// crafted record. The files live in `Tests/TensorBoardTests/Fixtures/fuzz/<name>.tfevents`
 /// and are exactly what `bytes` builds; regenerate them with
-/// `CB_WRITE_FUZZ_CORPUS=1 swift test --filter FuzzCorpusTests` after changing a case.
+/// `CONTRASTIVEBOARD_WRITE_FUZZ_CORPUS=1 swift test --filter FuzzCorpusTests` after changing a case.
 /// They also seed the coverage-guided fuzzer (`scripts/fuzz.sh`).
 public enum FuzzCorpus {
     /// Directory of the checked-in files.
