@@ -106,12 +106,14 @@ let package = Package(
             name: "runtime-check", dependencies: ["LinearAlgebra", "ProcessRuntime"], path: "Tests/RuntimeCheck"),
         .target(
             name: "TestSupport",
-            dependencies: ["ScalarLogging", "LinearAlgebra"],
+            dependencies: ["ScalarLogging", "LinearAlgebra", "EventRecords"],
             path: "Tests/TestSupport"),
         // A child process for the exit-flush tests (never closes its writers).
         .executableTarget(name: "writer-exit-check", dependencies: ["TensorBoard"], path: "Tests/WriterExitCheck"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
-        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "Deflate", "TestSupport", "writer-exit-check"]),
+        .testTarget(
+            name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "Deflate", "TestSupport", "writer-exit-check"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
         .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "Deflate", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),

@@ -24,6 +24,9 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
     case closed(path: String)
     /// A record is damaged; nothing at or after `offset` in this file is trusted.
     case damaged(path: String, offset: Int, damage: RecordDamage)
+    /// The path is a FIFO, socket, device or directory (`kind` says which, e.g. "a FIFO"), not
+    /// a regular file; it is not opened for reading, so reading never blocks on it.
+    case notRegularFile(path: String, kind: String)
 
     /// One line saying what happened and what to do.
     public var description: String {
@@ -36,6 +39,8 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
         case .closed(let path): return "the writer of \(path) is closed; open a new writer"
         case .damaged(let path, let offset, let damage):
             return "\(path): damaged record at byte offset \(offset) (\(damage.rawValue)); data from this offset on is ignored"
+        case .notRegularFile(let path, let kind):
+            return "\(path) is \(kind), not a regular file; skipped (event files must be regular files)"
         }
     }
 }

@@ -27,22 +27,38 @@ public final class RecordReader {
     private var bufferFileOffset = 0  // file offset of buffer[0]
     private var damage: RecordError?
 
-    /// Bytes read from the file per `read(2)` (4 MiB).
-    private static let readSize = 4 << 20
+    /// Initial buffer size (64 KiB). The buffer doubles only when it is full of bytes read from
+    /// the file, so its size stays below twice the largest record actually present, whatever a
+    /// length field declares.
+    private static let initialBufferSize = 64 << 10
+    /// Largest buffer grown for read-ahead alone (4 MiB); only a larger record grows it further.
+    private static let readAheadSize = 4 << 20
 
     /// Opens a file for reading.
     ///
+    /// Only regular files are read: a FIFO, socket or device (even when named like an event
+    /// file) is refused without blocking, as is a directory.
+    ///
     /// - Parameter path: The event file.
-    /// - Throws: `RecordError.openFailed`.
+    /// - Throws: `RecordError.openFailed`, or `.notRegularFile` for anything but a regular file.
     public init(path: String) throws(RecordError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw .openFailed(path: path, reason: String(cString: strerror(errno))) }
-        self.fd = fd
+        self.fd = try RegularFile.openForReading(path)
         self.path = path
-        buffer = [UInt8](repeating: 0, count: Self.readSize)
+        buffer = [UInt8](repeating: 0, count: Self.initialBufferSize)
     }
 
     deinit { close(fd) }
+
+    /// Checks, without opening it, that `path` is a regular file (symbolic links followed).
+    ///
+    /// A path that does not exist passes (opening it reports that); a FIFO, socket, device or
+    /// directory does not.
+    ///
+    /// - Parameter path: The path to check.
+    /// - Throws: `RecordError.notRegularFile` naming what the path is.
+    public static func checkRegularFile(_ path: String) throws(RecordError) {
+        if let kind = RegularFile.nonRegularKind(of: path) { throw .notRegularFile(path: path, kind: kind) }
+    }
 
     /// The file offset of the next record to be returned (or of the damage).
     public var offset: Int { bufferFileOffset + start }
@@ -93,7 +109,8 @@ public final class RecordReader {
             return (length, stored == computed)
         }
         guard lengthOK else { return try fail(at: recordOffset, .lengthChecksumMismatch) }
-        guard length <= UInt64(maximumPayloadSize) else { return try fail(at: recordOffset, .implausibleLength) }
+        let limit = min(maximumPayloadSize, Int.max - RecordFraming.overhead)
+        guard length <= UInt64(max(limit, 0)) else { return try fail(at: recordOffset, .implausibleLength) }
         let payloadSize = Int(length)
         let total = payloadSize + RecordFraming.overhead
         guard try ensureAvailable(total) else { return false }
@@ -120,9 +137,18 @@ public final class RecordReader {
     }
 
     /// Makes at least `count` unconsumed bytes available in the buffer if the file has them.
+    ///
+    /// The buffer grows with the bytes actually read (doubling when full, capped at `count`),
+    /// never straight to `count`: a length field that announces more than the file holds costs
+    /// no more memory than the file's own bytes.
     private func ensureAvailable(_ count: Int) throws(RecordError) -> Bool {
         if end - start >= count { return true }
-        // Compact, and grow for records larger than the buffer.
+        // Read ahead further once the file has filled the whole buffer (up to 4 MiB): large
+        // files stream in large reads, and the buffer still holds only bytes the file has.
+        if end == buffer.count, buffer.count < Self.readAheadSize {
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        }
+        // Compact: move the unconsumed bytes to the front.
         if start > 0 {
             buffer.withUnsafeMutableBytes { raw in
                 guard let base = raw.baseAddress else { return }
@@ -132,8 +158,11 @@ public final class RecordReader {
             end -= start
             start = 0
         }
-        if buffer.count < count { buffer.append(contentsOf: repeatElement(0, count: count - buffer.count)) }
         while end < count {
+            if end == buffer.count {
+                let grown = min(count, 2 * buffer.count)
+                buffer.append(contentsOf: repeatElement(0, count: grown - buffer.count))
+            }
             let n = buffer.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return pread(fd, base + end, raw.count - end, off_t(bufferFileOffset + end))

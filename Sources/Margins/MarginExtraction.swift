@@ -48,6 +48,9 @@ public struct ExtractedMargins: Sendable, Equatable {
     public var files: [String]
     /// Damage met and skipped over (only with `allowsDamagedFiles`).
     public var damage: [EventReadError]
+    /// Entries named like event files that are not regular files (FIFOs, sockets, devices),
+    /// never opened (`LogdirReader.skippedFiles`).
+    public var skippedFiles: [EventReadError] = []
 
     /// The phase-two learnable map: every margin fixed (or learnable, to warm-start).
     ///
@@ -169,7 +172,7 @@ public func extractMargins(path: String, options: MarginExtractionOptions = Marg
         if let value = values.last, value < 0 { throw .negativeValue(tag: tag, step: last.step, value: value) }
         steps.append(last.step)
     }
-    return ExtractedMargins(run: run.name, variant: variant, tags: tags, values: values, steps: steps, files: run.eventFiles, damage: damage)
+    return ExtractedMargins(run: run.name, variant: variant, tags: tags, values: values, steps: steps, files: run.eventFiles, damage: damage, skippedFiles: reader.skippedFiles)
 }
 
 /// `i` for a tag `C{i}-C{i+1}`, else `nil`.

@@ -46,14 +46,12 @@ public struct HistogramBucket: Sendable, Equatable {
 }
 
 extension TensorValue {
-    /// Number of elements implied by the shape (1 for a scalar).
-    public var elementCount: Int { shape.reduce(1) { $0 * Int($1) } }
-
     /// The elements as `Double`, for numeric tensors; `nil` for strings or unknown dtypes.
     ///
     /// `tensor_content` is decoded as little-endian elements of `dataType` (float, double,
     /// int32, int64, uint8, int16, int8, half). A single typed-list element with a larger shape
-    /// is broadcast, as TensorFlow's `make_ndarray`.
+    /// is broadcast, as TensorFlow's `make_ndarray`, up to `maximumExpandedElementCount`
+    /// elements (a larger or invalid shape leaves the single element as it is).
     public var numericValues: [Double]? {
         var values: [Double]
         switch storage {
@@ -69,7 +67,10 @@ extension TensorValue {
             guard let decoded = Self.decodeContent(bytes, dataType: dataType) else { return nil }
             values = decoded
         }
-        if values.count == 1, elementCount > 1 { values = Array(repeating: values[0], count: elementCount) }
+        let count = elementCount
+        if values.count == 1, count > 1, count <= Self.maximumExpandedElementCount {
+            values = Array(repeating: values[0], count: count)
+        }
         return values
     }
 

@@ -5,12 +5,20 @@ import CTensorBoardProto
 public enum EventDecodingError: Error, Equatable, CustomStringConvertible {
     /// protobuf-c could not parse the payload (`tensorboard__event__unpack` returned NULL).
     case malformedEvent(path: String, offset: Int)
+    /// The payload nests protobuf messages deeper than `limit` (checked before parsing).
+    case nestingTooDeep(path: String, offset: Int, limit: Int)
+    /// A tensor value's `tensor_shape` cannot be used with what the tensor stores.
+    case invalidTensorShape(path: String, offset: Int, tag: String, TensorShapeError)
 
     /// One line saying what happened and what to do.
     public var description: String {
         switch self {
         case .malformedEvent(let path, let offset):
             return "\(path): record at byte offset \(offset) is not a valid Event protobuf; data from this offset on is ignored"
+        case .nestingTooDeep(let path, let offset, let limit):
+            return "\(path): record at byte offset \(offset) nests protobuf messages more than \(limit) deep; data from this offset on is ignored"
+        case .invalidTensorShape(let path, let offset, let tag, let error):
+            return "\(path): record at byte offset \(offset), tag '\(tag)': \(error); data from this offset on is ignored"
         }
     }
 }
@@ -20,9 +28,47 @@ public enum EventDecoding {
     /// Decodes one serialized `Event`.
     ///
     /// - Parameter payload: The record payload.
-    /// - Returns: The event, or `nil` when protobuf-c rejects the bytes
-    ///   (`tensorboard__event__unpack` returns NULL).
+    /// - Returns: The event, or `nil` when the bytes nest messages more than
+    ///   `ProtobufNesting.limit` deep or protobuf-c rejects them (`tensorboard__event__unpack`
+    ///   returns NULL).
     public static func decode(_ payload: UnsafeRawBufferPointer) -> Event? {
+        guard nestingVerdict(payload) == .withinLimit else { return nil }
+        return unpack(payload)
+    }
+
+    /// Decodes one serialized `Event` read from a file, checking its bounds.
+    ///
+    /// Before protobuf-c parses anything, the nesting depth is checked without recursion
+    /// (`ProtobufNesting`, at most 100 nested messages); after parsing, every tensor value's
+    /// shape is checked against the elements it stores (`TensorValue.validateShape()`).
+    ///
+    /// - Parameters:
+    ///   - payload: The record payload.
+    ///   - path: The file, for error messages.
+    ///   - offset: The record's byte offset in the file, for error messages.
+    /// - Returns: The event.
+    /// - Throws: `EventDecodingError.nestingTooDeep`, `.malformedEvent` or `.invalidTensorShape`.
+    public static func decode(_ payload: UnsafeRawBufferPointer, path: String, offset: Int) throws(EventDecodingError) -> Event {
+        switch nestingVerdict(payload) {
+        case .withinLimit: break
+        case .tooDeep: throw .nestingTooDeep(path: path, offset: offset, limit: ProtobufNesting.limit)
+        case .malformed: throw .malformedEvent(path: path, offset: offset)
+        }
+        guard let event = unpack(payload) else { throw .malformedEvent(path: path, offset: offset) }
+        if case .summary(let values) = event.content {
+            for value in values {
+                guard case .tensor(let tensor) = value.value else { continue }
+                do { try tensor.validateShape() } catch { throw .invalidTensorShape(path: path, offset: offset, tag: value.tag, error) }
+            }
+        }
+        return event
+    }
+
+    private static func nestingVerdict(_ payload: UnsafeRawBufferPointer) -> ProtobufNesting.Verdict {
+        withUnsafePointer(to: tensorboard__event__descriptor) { ProtobufNesting.check(payload, descriptor: $0) }
+    }
+
+    private static func unpack(_ payload: UnsafeRawBufferPointer) -> Event? {
         guard let message = tensorboard__event__unpack(nil, payload.count, payload.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             return nil
         }

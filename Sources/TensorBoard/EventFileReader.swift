@@ -75,13 +75,9 @@ public final class EventFileReader {
     /// - Parameter body: Receives each event.
     /// - Throws: `EventReadError` at damage or an undecodable record; what `body` throws.
     public func forEachEvent(_ body: (Event) throws -> Void) throws {
-        var undecodable: Int?
         do {
             try records.forEachPayload { payload in
-                guard let event = EventDecoding.decode(payload) else {
-                    undecodable = records.offset - payload.count - RecordFraming.overhead
-                    throw Stop()
-                }
+                let event = try EventDecoding.decode(payload, path: path, offset: records.offset - payload.count - RecordFraming.overhead)
                 if case .summary(let values) = event.content {
                     for value in values where pluginNames[value.tag] == nil {
                         if let name = value.metadata?.pluginName { pluginNames[value.tag] = name }
@@ -91,8 +87,8 @@ public final class EventFileReader {
             }
         } catch let error as RecordError {
             throw EventReadError.record(error)
-        } catch is Stop {
-            if let undecodable { throw EventReadError.decoding(.malformedEvent(path: path, offset: undecodable)) }
+        } catch let error as EventDecodingError {
+            throw EventReadError.decoding(error)
         }
     }
 
@@ -111,7 +107,6 @@ public final class EventFileReader {
         acceptsTag: ((String) -> Bool)? = nil, _ body: (String, ScalarPoint) throws -> Void
     ) throws {
         var pending: [(tag: String, value: Float)] = []
-        var undecodable: Int?
         do {
             try records.forEachPayload { payload in
                 pending.removeAll(keepingCapacity: true)
@@ -123,10 +118,7 @@ public final class EventFileReader {
                     for (tag, value) in pending { try body(tag, ScalarPoint(step: step, wallTime: wallTime, value: Double(value))) }
                     return
                 }
-                guard let event = EventDecoding.decode(payload) else {
-                    undecodable = records.offset - payload.count - RecordFraming.overhead
-                    throw Stop()
-                }
+                let event = try EventDecoding.decode(payload, path: path, offset: records.offset - payload.count - RecordFraming.overhead)
                 guard case .summary(let values) = event.content else { return }
                 for value in values {
                     if pluginNames[value.tag] == nil, let name = value.metadata?.pluginName { pluginNames[value.tag] = name }
@@ -138,12 +130,10 @@ public final class EventFileReader {
             }
         } catch let error as RecordError {
             throw EventReadError.record(error)
-        } catch is Stop {
-            if let undecodable { throw EventReadError.decoding(.malformedEvent(path: path, offset: undecodable)) }
+        } catch let error as EventDecodingError {
+            throw EventReadError.decoding(error)
         }
     }
-
-    private struct Stop: Error {}
 }
 
 /// Interns tag strings seen by the fast path and remembers the filter's verdict per tag, so a

@@ -1,3 +1,4 @@
+import EventRecords
 import Foundation
 
 /// One run: a directory that directly holds at least one event file.
@@ -31,21 +32,32 @@ public struct LogdirReader: Sendable {
     public let path: String
     /// The runs found, sorted by name.
     public let runs: [RunInfo]
+    /// Entries named like event files that are not regular files (FIFOs, sockets, devices),
+    /// in path order: they belong to no run and are never opened, so reading cannot block on
+    /// them. Tools print each as a warning.
+    public let skippedFiles: [EventReadError]
 
     /// Discovers the runs under `path`.
     ///
+    /// Only regular files are read: an entry named like an event file that is a FIFO, socket or
+    /// device goes to `skippedFiles` instead of a run.
+    ///
     /// - Parameter path: Event file, run directory or log directory.
-    /// - Throws: `EventReadError.pathNotFound` or `.noEventFiles`.
+    /// - Throws: `EventReadError.pathNotFound`, `.noEventFiles`, or `.record(.notRegularFile)`
+    ///   when `path` itself (or every event-named entry under it) is not a regular file.
     public init(path: String) throws(EventReadError) {
         self.path = path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .pathNotFound(path) }
         if !isDirectory.boolValue {
+            do { try RecordReader.checkRegularFile(path) } catch { throw .record(error) }
             let directory = (path as NSString).deletingLastPathComponent
             runs = [RunInfo(name: ".", directory: directory.isEmpty ? "." : directory, eventFiles: [path])]
+            skippedFiles = []
             return
         }
         var found: [String: [String]] = [:]
+        var skipped: [EventReadError] = []
         let root = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         if let enumerator = FileManager.default.enumerator(atPath: root) {
             for case let relative as String in enumerator {
@@ -54,11 +66,18 @@ public struct LogdirReader: Sendable {
                 let full = root + "/" + relative
                 var fileIsDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: full, isDirectory: &fileIsDirectory), !fileIsDirectory.boolValue else { continue }
+                do {
+                    try RecordReader.checkRegularFile(full)
+                } catch {
+                    skipped.append(.record(error))
+                    continue
+                }
                 let runName = (relative as NSString).deletingLastPathComponent
                 found[runName.isEmpty ? "." : runName, default: []].append(full)
             }
         }
-        guard !found.isEmpty else { throw .noEventFiles(path) }
+        guard !found.isEmpty else { throw skipped.first ?? .noEventFiles(path) }
+        skippedFiles = skipped.sorted { $0.description < $1.description }
         runs = found.keys.sorted().map { name in
             RunInfo(
                 name: name, directory: name == "." ? root : root + "/" + name,

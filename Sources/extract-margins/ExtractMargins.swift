@@ -80,6 +80,9 @@ struct ExtractMargins: ParsableCommand {
         options.tagPrefix = tagPrefix
         options.allowsDamagedFiles = allowDamaged
         let result = try extractMargins(path: path, options: options)
+        for skipped in result.skippedFiles {
+            FileHandle.standardError.write(Data("extract-margins: warning: \(skipped)\n".utf8))
+        }
         for damage in result.damage {
             FileHandle.standardError.write(Data("extract-margins: warning: \(damage); using the data before it (--allow-damaged)\n".utf8))
         }

@@ -30,10 +30,12 @@ struct TBExport: ParsableCommand {
     @Argument(help: "Log directory, run directory or event file.")
     var logdir: String
 
-    @Option(name: .long, help: "Only tags matching this regular expression (searched anywhere in the tag; default: all).")
+    @Option(
+        name: .long,
+        help: "Only tags matching this pattern, searched anywhere in the tag (default: all). Syntax: literals, ., [...], \\d \\w \\s, * + ? {m,n}, |, (...), ^ $ \\b; matched in linear time.")
     var tag: String?
 
-    @Option(name: .customLong("run"), help: "Only runs matching this regular expression (default: all).")
+    @Option(name: .customLong("run"), help: "Only runs matching this pattern (same syntax as --tag; default: all).")
     var runFilter: String?
 
     @Option(name: .long, help: "Output format.")
@@ -41,26 +43,28 @@ struct TBExport: ParsableCommand {
 
     func validate() throws {
         for (name, pattern) in [("--tag", tag), ("--run", runFilter)] {
-            if let pattern, (try? Regex(pattern)) == nil {
-                throw ValidationError("\(name) '\(pattern)' is not a valid regular expression")
-            }
+            guard let pattern else { continue }
+            do { _ = try TagPattern(pattern) } catch { throw ValidationError("\(name): \(error)") }
         }
     }
 
     func run() throws {
         let reader = try LogdirReader(path: logdir)
-        let tagPattern = try tag.map { try Regex($0) }
-        let runPattern = try runFilter.map { try Regex($0) }
+        let tagPattern = try tag.map { try TagPattern($0) }
+        let runPattern = try runFilter.map { try TagPattern($0) }
+        for skipped in reader.skippedFiles {
+            FileHandle.standardError.write(Data("tb-export: warning: \(skipped)\n".utf8))
+        }
         var output = BufferedOutput()
         if format == .csv { output.write("run,tag,step,wall_time,value\n") }
         var damaged = false
         for info in reader.runs {
-            if let runPattern, !info.name.contains(runPattern) { continue }
+            if let runPattern, !runPattern.matches(info.name) { continue }
             let runField = format == .csv ? csvField(info.name) : jsonString(info.name)
             var lastTag = ""
             var tagField = ""
             try reader.forEachScalar(
-                in: info, acceptsTag: tagPattern.map { pattern in { $0.contains(pattern) } },
+                in: info, acceptsTag: tagPattern.map { pattern in { pattern.matches($0) } },
                 onDamage: { error in
                     damaged = true
                     output.flush()

@@ -18,7 +18,7 @@ struct JSONLogRecord {
 
     /// Parses a line. The bare `NaN`, `Infinity` and `-Infinity` that Python's `json.dumps`
     /// writes are turned into the equivalent strings first (outside string literals only).
-    init(line: Data) throws {
+    init(line: [UInt8]) throws {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Self.quotingNonFiniteTokens(line))
@@ -55,8 +55,7 @@ struct JSONLogRecord {
     }
 
     /// Rewrites bare `NaN`, `Infinity` and `-Infinity` tokens as JSON strings.
-    static func quotingNonFiniteTokens(_ line: Data) -> Data {
-        let bytes = Array(line)
+    static func quotingNonFiniteTokens(_ bytes: [UInt8]) -> Data {
         var result = [UInt8]()
         result.reserveCapacity(bytes.count + 8)
         var inString = false
@@ -72,7 +71,8 @@ struct JSONLogRecord {
                 continue
             }
             if byte == 0x22 { inString = true }
-            for token in tokens where bytes.count - i >= token.count && Array(bytes[i..<(i + token.count)]) == token {
+            // Only '-', 'I' and 'N' can start a token (one comparison per byte otherwise).
+            for token in tokens where token[0] == byte && bytes.count - i >= token.count && bytes[i..<(i + token.count)].elementsEqual(token) {
                 result.append(0x22)
                 result.append(contentsOf: token)
                 result.append(0x22)

@@ -8,6 +8,7 @@ struct TBLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tb-log",
         abstract: "Write JSON lines from standard input as TensorBoard events, so any program can log to TensorBoard.",
+        usage: "tb-log --logdir <logdir> [--filename-suffix <filename-suffix>]\n[--max-line-length <bytes>]",
         discussion: """
             Each input line is one JSON object, either a scalar (stored as float32, as \
             TensorBoard stores it) or a text summary (Markdown):
@@ -18,8 +19,9 @@ struct TBLog: ParsableCommand {
             time. Non-finite values may be written as Python's json.dumps writes them \
             (NaN, Infinity, -Infinity) or as those strings.
 
-            A malformed line is reported on stderr with its line number and skipped; \
-            everything else is kept. Records are flushed whenever standard input is idle, \
+            A malformed line, or one longer than --max-line-length bytes, is reported on \
+            stderr with its line number and skipped; everything else is kept. Time grows \
+            linearly with the input. Records are flushed whenever standard input is idle, \
             and at the end. The exit status is 1 when any line was rejected.
             """)
 
@@ -29,34 +31,44 @@ struct TBLog: ParsableCommand {
     @Option(name: .long, help: "Suffix appended to the event file name.")
     var filenameSuffix: String = ""
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Longest input line accepted, in bytes (32 MiB); longer lines are reported and skipped.", valueName: "bytes"))
+    var maxLineLength: Int = 32 << 20
+
+    func validate() throws {
+        if maxLineLength < 1 { throw ValidationError("--max-line-length must be at least 1, got \(maxLineLength)") }
+    }
+
     func run() throws {
         let writer = try SummaryWriter(logDirectory: logdir, filenameSuffix: filenameSuffix)
         var lineNumber = 0
         var rejected = 0
-        var pending = Data()
+        var splitter = LineSplitter(maximumLineLength: maxLineLength)
+        let consume = { (line: LineSplitter.Line) in
+            lineNumber += 1
+            switch line {
+            case .complete(let bytes):
+                if !handle(bytes, lineNumber: lineNumber, writer: writer) { rejected += 1 }
+            case .tooLong:
+                FileHandle.standardError.write(Data("tb-log: line \(lineNumber): longer than \(maxLineLength) bytes (--max-line-length); skipped\n".utf8))
+                rejected += 1
+            }
+        }
         let input = FileHandle.standardInput
         while true {
             let chunk = input.availableData
             if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                let line = pending[pending.startIndex..<newline]
-                pending.removeSubrange(pending.startIndex...newline)
-                lineNumber += 1
-                if !handle(line, lineNumber: lineNumber, writer: writer) { rejected += 1 }
-            }
+            chunk.withUnsafeBytes { splitter.feed($0, consume) }
             try writer.flush()
         }
-        if !pending.isEmpty {
-            lineNumber += 1
-            if !handle(pending, lineNumber: lineNumber, writer: writer) { rejected += 1 }
-        }
+        splitter.finish(consume)
         try writer.close()
         if rejected > 0 { throw ExitCode(1) }
     }
 
     /// Logs one line; returns false (after printing the error) when the line is rejected.
-    private func handle(_ line: Data, lineNumber: Int, writer: SummaryWriter) -> Bool {
+    private func handle(_ line: [UInt8], lineNumber: Int, writer: SummaryWriter) -> Bool {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
         do {
             let record = try JSONLogRecord(line: line)

@@ -108,7 +108,7 @@ import Testing
             #expect(empty.standardError == "Error: \(directory): no event files (names containing 'tfevents') found\n")
             let badRegex = try runTool("tb-export", [directory, "--tag", "("])
             #expect(badRegex.status == 64)
-            #expect(badRegex.standardError.hasPrefix("Error: --tag '(' is not a valid regular expression\n"))
+            #expect(badRegex.standardError.hasPrefix("Error: --tag: pattern '(' is invalid at character 2: missing ')' for the '(' at character 1\n"))
         }
     }
 
