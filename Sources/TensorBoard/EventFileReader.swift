@@ -53,10 +53,10 @@ public struct ScalarPoint: Sendable, Equatable {
 public final class EventFileReader {
     /// The file's path.
     public let path: String
-    private let records: RecordReader
+    let records: RecordReader
     /// First plugin name seen per tag in this file (what the loaders classify values by).
-    public private(set) var pluginNames: [String: String] = [:]
-    private var tagCache = TagCache()
+    public internal(set) var pluginNames: [String: String] = [:]
+    var tagCache = TagCache()
 
     /// Opens an event file.
     ///
@@ -143,7 +143,7 @@ public final class EventFileReader {
         }
     }
 
-    private struct Stop: Error {}
+    struct Stop: Error {}
 }
 
 /// Interns tag strings seen by the fast path and remembers the filter's verdict per tag, so a

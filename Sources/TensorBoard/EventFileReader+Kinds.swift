@@ -1,0 +1,55 @@
+import EventRecords
+
+extension EventFileReader {
+    /// Calls `body` with every value of the given dashboard kinds available now, in file order.
+    ///
+    /// Events that hold only `simple_value` scalars take the allocation-free path (and are
+    /// skipped without decoding when `kinds` lacks `.scalars`); other events go through
+    /// protobuf-c and are typed as `SummaryValue.forEachDashboardValue` describes. Memory is
+    /// bounded by the largest event plus one entry per distinct tag, whatever the file's size.
+    ///
+    /// - Parameters:
+    ///   - kinds: The dashboard kinds wanted.
+    ///   - acceptsTag: Tag filter (default: every tag), applied to the tag as written.
+    ///   - body: Receives each typed point.
+    /// - Throws: `EventReadError` at damage or an undecodable record; what `body` throws.
+    public func forEachValue(
+        of kinds: Set<DashboardKind>, acceptsTag: ((String) -> Bool)? = nil, _ body: (DashboardPoint) throws -> Void
+    ) throws {
+        var pending: [(tag: String, value: Float)] = []
+        var undecodable: Int?
+        let wantsScalars = kinds.contains(.scalars)
+        do {
+            try records.forEachPayload { payload in
+                pending.removeAll(keepingCapacity: true)
+                let result = ScalarEventDecoding.decode(payload) { scalar in
+                    guard wantsScalars else { return }
+                    let (tag, accepted) = tagCache.lookup(scalar.tag, acceptsTag)
+                    if accepted { pending.append((tag, scalar.value)) }
+                }
+                if case .scalars(let wallTime, let step, _) = result {
+                    for (tag, value) in pending {
+                        try body(DashboardPoint(tag: tag, step: step, wallTime: wallTime, value: .scalar(Double(value))))
+                    }
+                    return
+                }
+                guard let event = EventDecoding.decode(payload) else {
+                    undecodable = records.offset - payload.count - RecordFraming.overhead
+                    throw Stop()
+                }
+                guard case .summary(let values) = event.content else { return }
+                for value in values {
+                    if pluginNames[value.tag] == nil, let name = value.metadata?.pluginName { pluginNames[value.tag] = name }
+                    if let acceptsTag, !acceptsTag(value.tag) { continue }
+                    try value.forEachDashboardValue(pluginName: pluginNames[value.tag], kinds: kinds) { tag, typed in
+                        try body(DashboardPoint(tag: tag, step: event.step, wallTime: event.wallTime, value: typed))
+                    }
+                }
+            }
+        } catch let error as RecordError {
+            throw EventReadError.record(error)
+        } catch is Stop {
+            if let undecodable { throw EventReadError.decoding(.malformedEvent(path: path, offset: undecodable)) }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import TensorBoard
+
+/// Writes the rows of one dashboard kind in one format to one output.
+///
+/// Columns: `run,tag,step,wall_time` and then, per kind, scalars `value`; histograms
+/// `bucket_limits,bucket_counts,min,max,num,sum,sum_squares`; images `width,height,file`; audio
+/// `sample_rate,file`; text `text`; pr-curves `thresholds,precision,recall,true_positives,
+/// false_positives,true_negatives,false_negatives`. Arrays are JSON arrays (quoted in CSV).
+struct KindTable {
+    let kind: DashboardKind
+    let format: ExportFormat
+    /// Where images and audio files go (`nil` for the other kinds).
+    let mediaDirectory: String?
+    var output: BufferedOutput
+
+    private var lastRun = ""
+    private var runField = ""
+    private var lastTag = ""
+    private var tagField = ""
+
+    init(kind: DashboardKind, format: ExportFormat, mediaDirectory: String?, output: BufferedOutput) {
+        self.kind = kind
+        self.format = format
+        self.mediaDirectory = mediaDirectory
+        self.output = output
+    }
+
+    /// The kind's own columns after `run,tag,step,wall_time`.
+    static func valueColumns(of kind: DashboardKind) -> [String] {
+        switch kind {
+        case .scalars: return ["value"]
+        case .histograms: return ["bucket_limits", "bucket_counts", "min", "max", "num", "sum", "sum_squares"]
+        case .images: return ["width", "height", "file"]
+        case .audio: return ["sample_rate", "file"]
+        case .text: return ["text"]
+        case .prCurves: return ["thresholds", "precision", "recall", "true_positives", "false_positives", "true_negatives", "false_negatives"]
+        case .hparams, .customScalars: return []
+        }
+    }
+
+    mutating func writeHeader() {
+        if format == .csv { output.write((["run", "tag", "step", "wall_time"] + Self.valueColumns(of: kind)).joined(separator: ",") + "\n") }
+    }
+
+    /// Writes the row of one point of run `run` (the name printed, `""` for the root).
+    mutating func write(run: String, _ point: DashboardPoint) throws {
+        let json = format == .jsonl
+        if run != lastRun || runField.isEmpty {
+            lastRun = run
+            runField = json ? ExportText.jsonString(run) : ExportText.csvField(run)
+        }
+        if point.tag != lastTag || tagField.isEmpty {
+            lastTag = point.tag
+            tagField = json ? ExportText.jsonString(point.tag) : ExportText.csvField(point.tag)
+        }
+        let values: [String]
+        switch point.value {
+        case .scalar(let v):
+            values = [ExportText.number(v, json: json)]
+        case .histogram(let h):
+            values = [
+                array(h.bucketLimits), array(h.bucketCounts), ExportText.number(h.minimum, json: json), ExportText.number(h.maximum, json: json),
+                ExportText.number(h.count, json: json), ExportText.number(h.sum, json: json), ExportText.number(h.sumOfSquares, json: json),
+            ]
+        case .image(let image):
+            let file = try writeMedia(image.encoded, run: run, point: point, sample: image.sample)
+            values = [String(image.width), String(image.height), string(file)]
+        case .audio(let audio):
+            let file = try writeMedia(audio.encoded, run: run, point: point, sample: audio.sample)
+            values = [ExportText.number(audio.sampleRate, json: json), string(file)]
+        case .text(let text):
+            values = [textValue(text)]
+        case .prCurve(let c):
+            values = [c.thresholds, c.precision, c.recall, c.truePositives, c.falsePositives, c.trueNegatives, c.falseNegatives].map(array)
+        case .hparams, .customScalarsLayout:
+            return
+        }
+        if json {
+            var line = "{\"run\": \(runField), \"tag\": \(tagField), \"step\": \(point.step), \"wall_time\": \(point.wallTime)"
+            for (name, value) in zip(Self.valueColumns(of: kind), values) { line += ", \"\(name)\": \(value)" }
+            output.write(line + "}\n")
+        } else {
+            output.write("\(runField),\(tagField),\(point.step),\(point.wallTime),\(values.joined(separator: ","))\n")
+        }
+    }
+
+    private func array(_ values: [Double]) -> String {
+        let text = ExportText.numberArray(values)
+        return format == .jsonl ? text : ExportText.csvField(text)
+    }
+
+    private func string(_ text: String) -> String {
+        format == .jsonl ? ExportText.jsonString(text) : ExportText.csvField(text)
+    }
+
+    /// One string as itself; a tensor of several strings as nested JSON arrays by its shape.
+    private func textValue(_ text: TextData) -> String {
+        if text.strings.count == 1 { return string(text.strings[0]) }
+        let nested = Self.nestedJSON(text.strings[...], shape: text.shape.isEmpty ? [text.strings.count] : text.shape[...])
+        return format == .jsonl ? nested : ExportText.csvField(nested)
+    }
+
+    private static func nestedJSON(_ strings: ArraySlice<String>, shape: ArraySlice<Int>) -> String {
+        guard let first = shape.first, shape.count > 1 else { return "[" + strings.map(ExportText.jsonString).joined(separator: ", ") + "]" }
+        let inner = shape.dropFirst().reduce(1, *)
+        guard first > 0, inner > 0, strings.count == first * inner else { return "[" + strings.map(ExportText.jsonString).joined(separator: ", ") + "]" }
+        let start = strings.startIndex
+        let parts = (0..<first).map { i in nestedJSON(strings[(start + i * inner)..<(start + (i + 1) * inner)], shape: shape.dropFirst()) }
+        return "[" + parts.joined(separator: ", ") + "]"
+    }
+
+    /// Writes an image or clip to `DIR/<run>/<tag>/<step>[_<sample>].<ext>` and returns that
+    /// path relative to DIR.
+    private func writeMedia(_ bytes: [UInt8], run: String, point: DashboardPoint, sample: Int) throws -> String {
+        guard let mediaDirectory else { throw ExportOutputError(description: "--kind \(kind.rawValue) needs --output-dir DIR") }
+        let name = sample == 0 ? "\(point.step)" : "\(point.step)_\(sample)"
+        let relative = OutputFiles.safeRelativePath([run.isEmpty ? "_root" : run, point.tag, name])
+        return try OutputFiles.writeNew(bytes, directory: mediaDirectory, relative: relative, fileExtension: OutputFiles.mediaExtension(bytes))
+    }
+}
