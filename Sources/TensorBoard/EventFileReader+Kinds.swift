@@ -4,7 +4,8 @@ extension EventFileReader {
     /// Calls `body` with every value of the given dashboard kinds available now, in file order.
     ///
     /// Events that hold only `simple_value` scalars take the allocation-free path (and are
-    /// skipped without decoding when `kinds` lacks `.scalars`); other events go through
+    /// skipped without decoding when `kinds` lacks `.scalars`); events whose wire bytes show no
+    /// value of `kinds` (`EventKindScan`) are skipped undecoded; the others go through
     /// protobuf-c and are typed as `SummaryValue.forEachDashboardValue` describes. Memory is
     /// bounded by the largest event plus one entry per distinct tag, whatever the file's size.
     ///
@@ -33,6 +34,10 @@ extension EventFileReader {
                     }
                     return
                 }
+                let mayHold = EventKindScan.mayHold(payload, kinds: kinds) { tag in
+                    pluginNames[String(decoding: tag, as: UTF8.self)].flatMap(DashboardKind.init(pluginName:))
+                }
+                guard mayHold else { return }
                 guard let event = EventDecoding.decode(payload) else {
                     undecodable = records.offset - payload.count - RecordFraming.overhead
                     throw Stop()

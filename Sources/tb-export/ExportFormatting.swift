@@ -25,13 +25,26 @@ enum ExportText {
 
     /// A JSON array of numbers (`NaN`/`Infinity` spelled as Python's json.dumps).
     static func numberArray(_ values: [Double]) -> String {
-        "[" + values.map { number($0, json: true) }.joined(separator: ", ") + "]"
+        var text = "["
+        text.reserveCapacity(values.count * 12 + 2)
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += ", " }
+            text += number(value, json: true)
+        }
+        return text + "]"
     }
 
-    /// A CSV field, quoted when it holds a comma, quote or line break.
+    /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180: quotes doubled).
     static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return text }
+        guard text.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + text + "\"" }
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A JSON string literal.
@@ -98,25 +111,31 @@ struct ExportOutputError: Error, CustomStringConvertible {
 
 /// Creates files under the output directory without ever replacing an existing file.
 enum OutputFiles {
-    /// Creates `path` exclusively (`O_CREAT | O_EXCL`), making parent directories.
+    /// Creates `path` exclusively (`O_CREAT | O_EXCL`), making missing parent directories.
     ///
     /// - Returns: The open descriptor, or `nil` when the file already exists.
     /// - Throws: `ExportOutputError` for any other failure.
     static func createExclusively(_ path: String) throws -> Int32? {
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            } catch {
-                throw ExportOutputError(description: "cannot create directory \(parent): \(error.localizedDescription)")
-            }
-        }
+        var madeParent = false
         while true {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if descriptor >= 0 { return descriptor }
-            if errno == EINTR { continue }
-            if errno == EEXIST { return nil }
-            throw ExportOutputError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+            let code = errno
+            if code == EINTR { continue }
+            if code == EEXIST { return nil }
+            let parent = (path as NSString).deletingLastPathComponent
+            if code == ENOENT, !madeParent, !parent.isEmpty {
+                // Directories are made only when missing, so a file in a known directory
+                // costs one open(2).
+                do {
+                    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                } catch {
+                    throw ExportOutputError(description: "cannot create directory \(parent): \(error.localizedDescription)")
+                }
+                madeParent = true
+                continue
+            }
+            throw ExportOutputError(description: "cannot create \(path): \(String(cString: strerror(code)))")
         }
     }
 

@@ -13,10 +13,10 @@ struct KindTable {
     let mediaDirectory: String?
     var output: BufferedOutput
 
-    private var lastRun = ""
+    private var lastRun: String?
     private var runField = ""
-    private var lastTag = ""
-    private var tagField = ""
+    /// Escaped tag fields by tag (tags repeat; escaping each row would dominate scalar rows).
+    private var tagFields: [String: String] = [:]
 
     init(kind: DashboardKind, format: ExportFormat, mediaDirectory: String?, output: BufferedOutput) {
         self.kind = kind
@@ -45,13 +45,17 @@ struct KindTable {
     /// Writes the row of one point of run `run` (the name printed, `""` for the root).
     mutating func write(run: String, _ point: DashboardPoint) throws {
         let json = format == .jsonl
-        if run != lastRun || runField.isEmpty {
+        if run != lastRun {
             lastRun = run
             runField = json ? ExportText.jsonString(run) : ExportText.csvField(run)
+            tagFields.removeAll(keepingCapacity: true)
         }
-        if point.tag != lastTag || tagField.isEmpty {
-            lastTag = point.tag
+        let tagField: String
+        if let known = tagFields[point.tag] {
+            tagField = known
+        } else {
             tagField = json ? ExportText.jsonString(point.tag) : ExportText.csvField(point.tag)
+            tagFields[point.tag] = tagField
         }
         let values: [String]
         switch point.value {
@@ -76,11 +80,34 @@ struct KindTable {
             return
         }
         if json {
-            var line = "{\"run\": \(runField), \"tag\": \(tagField), \"step\": \(point.step), \"wall_time\": \(point.wallTime)"
-            for (name, value) in zip(Self.valueColumns(of: kind), values) { line += ", \"\(name)\": \(value)" }
-            output.write(line + "}\n")
+            output.write("{\"run\": ")
+            output.write(runField)
+            output.write(", \"tag\": ")
+            output.write(tagField)
+            output.write(", \"step\": ")
+            output.write(String(point.step))
+            output.write(", \"wall_time\": ")
+            output.write(point.wallTime.description)
+            for (name, value) in zip(Self.valueColumns(of: kind), values) {
+                output.write(", \"")
+                output.write(name)
+                output.write("\": ")
+                output.write(value)
+            }
+            output.write("}\n")
         } else {
-            output.write("\(runField),\(tagField),\(point.step),\(point.wallTime),\(values.joined(separator: ","))\n")
+            output.write(runField)
+            output.write(",")
+            output.write(tagField)
+            output.write(",")
+            output.write(String(point.step))
+            output.write(",")
+            output.write(point.wallTime.description)
+            for value in values {
+                output.write(",")
+                output.write(value)
+            }
+            output.write("\n")
         }
     }
 
