@@ -11,7 +11,8 @@ extension EventFileReader {
     ///
     /// - Parameters:
     ///   - kinds: The dashboard kinds wanted.
-    ///   - acceptsTag: Tag filter (default: every tag), applied to the tag as written.
+    ///   - acceptsTag: Tag filter (default: every tag), applied to the tag as written (and, for
+    ///     a tag ending in `/text_summary`, to the name without that suffix).
     ///   - body: Receives each typed point.
     /// - Throws: `EventReadError` at damage or an undecodable record; what `body` throws.
     public func forEachValue(
@@ -45,7 +46,7 @@ extension EventFileReader {
                 guard case .summary(let values) = event.content else { return }
                 for value in values {
                     if pluginNames[value.tag] == nil, let name = value.metadata?.pluginName { pluginNames[value.tag] = name }
-                    if let acceptsTag, !acceptsTag(value.tag) { continue }
+                    if let acceptsTag, !acceptsTag(value.tag), !Self.acceptsTextName(of: value.tag, acceptsTag) { continue }
                     try value.forEachDashboardValue(pluginName: pluginNames[value.tag], kinds: kinds) { tag, typed in
                         try body(DashboardPoint(tag: tag, step: event.step, wallTime: event.wallTime, value: typed))
                     }
@@ -56,5 +57,11 @@ extension EventFileReader {
         } catch is Stop {
             if let undecodable { throw EventReadError.decoding(.malformedEvent(path: path, offset: undecodable)) }
         }
+    }
+
+    /// Whether the filter accepts a torch/tensorboardX text tag under its name without the
+    /// `/text_summary` suffix (the name rows carry).
+    private static func acceptsTextName(of tag: String, _ acceptsTag: (String) -> Bool) -> Bool {
+        tag.hasSuffix(SummaryValue.textSummarySuffix) && acceptsTag(String(tag.dropLast(SummaryValue.textSummarySuffix.count)))
     }
 }

@@ -12,6 +12,8 @@ struct KindTable {
     /// Where images and audio files go (`nil` for the other kinds).
     let mediaDirectory: String?
     var output: BufferedOutput
+    /// `valueColumns(of: kind)`, computed once.
+    private let columns: [String]
 
     private var lastRun: String?
     private var runField = ""
@@ -23,6 +25,7 @@ struct KindTable {
         self.format = format
         self.mediaDirectory = mediaDirectory
         self.output = output
+        columns = Self.valueColumns(of: kind)
     }
 
     /// The kind's own columns after `run,tag,step,wall_time`.
@@ -57,27 +60,12 @@ struct KindTable {
             tagField = json ? ExportText.jsonString(point.tag) : ExportText.csvField(point.tag)
             tagFields[point.tag] = tagField
         }
-        let values: [String]
+        var file = ""
         switch point.value {
-        case .scalar(let v):
-            values = [ExportText.number(v, json: json)]
-        case .histogram(let h):
-            values = [
-                array(h.bucketLimits), array(h.bucketCounts), ExportText.number(h.minimum, json: json), ExportText.number(h.maximum, json: json),
-                ExportText.number(h.count, json: json), ExportText.number(h.sum, json: json), ExportText.number(h.sumOfSquares, json: json),
-            ]
-        case .image(let image):
-            let file = try writeMedia(image.encoded, run: run, point: point, sample: image.sample)
-            values = [String(image.width), String(image.height), string(file)]
-        case .audio(let audio):
-            let file = try writeMedia(audio.encoded, run: run, point: point, sample: audio.sample)
-            values = [ExportText.number(audio.sampleRate, json: json), string(file)]
-        case .text(let text):
-            values = [textValue(text)]
-        case .prCurve(let c):
-            values = [c.thresholds, c.precision, c.recall, c.truePositives, c.falsePositives, c.trueNegatives, c.falseNegatives].map(array)
-        case .hparams, .customScalarsLayout:
-            return
+        case .image(let image): file = try writeMedia(image.encoded, run: run, point: point, sample: image.sample)
+        case .audio(let audio): file = try writeMedia(audio.encoded, run: run, point: point, sample: audio.sample)
+        case .hparams, .customScalarsLayout: return
+        default: break
         }
         if json {
             output.write("{\"run\": ")
@@ -85,35 +73,70 @@ struct KindTable {
             output.write(", \"tag\": ")
             output.write(tagField)
             output.write(", \"step\": ")
-            output.write(String(point.step))
-            output.write(", \"wall_time\": ")
-            output.write(point.wallTime.description)
-            for (name, value) in zip(Self.valueColumns(of: kind), values) {
-                output.write(", \"")
-                output.write(name)
-                output.write("\": ")
-                output.write(value)
-            }
-            output.write("}\n")
         } else {
             output.write(runField)
             output.write(",")
             output.write(tagField)
             output.write(",")
-            output.write(String(point.step))
-            output.write(",")
-            output.write(point.wallTime.description)
-            for value in values {
-                output.write(",")
-                output.write(value)
-            }
-            output.write("\n")
         }
-    }
-
-    private func array(_ values: [Double]) -> String {
-        let text = ExportText.numberArray(values)
-        return format == .jsonl ? text : ExportText.csvField(text)
+        output.write(String(point.step))
+        output.write(json ? ", \"wall_time\": " : ",")
+        output.write(point.wallTime.description)
+        var column = 0
+        func next() {
+            if json {
+                output.write(", \"")
+                output.write(columns[column])
+                output.write("\": ")
+            } else {
+                output.write(",")
+            }
+            column += 1
+        }
+        func number(_ value: Double) {
+            next()
+            output.write(ExportText.number(value, json: json))
+        }
+        func numbers(_ values: [Double]) {
+            next()
+            // A JSON array of numbers holds commas and no quotes: CSV quotes it as a whole.
+            if !json { output.write("\"") }
+            output.write("[")
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.write(", ") }
+                output.write(ExportText.number(value, json: true))
+            }
+            output.write(json ? "]" : "]\"")
+        }
+        func text(_ value: String) {
+            next()
+            output.write(json ? ExportText.jsonString(value) : ExportText.csvField(value))
+        }
+        switch point.value {
+        case .scalar(let v):
+            number(v)
+        case .histogram(let h):
+            numbers(h.bucketLimits)
+            numbers(h.bucketCounts)
+            for v in [h.minimum, h.maximum, h.count, h.sum, h.sumOfSquares] { number(v) }
+        case .image(let image):
+            next()
+            output.write(String(image.width))
+            next()
+            output.write(String(image.height))
+            text(file)
+        case .audio(let audio):
+            number(audio.sampleRate)
+            text(file)
+        case .text(let value):
+            next()
+            output.write(textValue(value))
+        case .prCurve(let c):
+            for values in [c.thresholds, c.precision, c.recall, c.truePositives, c.falsePositives, c.trueNegatives, c.falseNegatives] { numbers(values) }
+        case .hparams, .customScalarsLayout:
+            break
+        }
+        output.write(json ? "}\n" : "\n")
     }
 
     private func string(_ text: String) -> String {

@@ -124,7 +124,7 @@ try FileManager.default.createDirectory(atPath: subset, withIntermediateDirector
 for run in 0..<min(tbparseRuns, runCount) { try FileManager.default.createSymbolicLink(atPath: subset + "/run\(run)", withDestinationPath: logdir + "/run\(run)") }
 let python = Process()
 python.executableURL = URL(fileURLWithPath: venv + "/bin/python")
-python.arguments = [root + "/Benchmarks/python/tbparse_kinds.py", subset, "scalars", "histograms", "text", "images"]
+python.arguments = [root + "/Benchmarks/python/tbparse_kinds.py", subset, "scalars", "histograms", "text", "images", "all"]
 let pipe = Pipe()
 python.standardOutput = pipe
 var peer: [String: Any] = [:]
@@ -139,8 +139,6 @@ if FileManager.default.isExecutableFile(atPath: venv + "/bin/python") {
 
 print("")
 print("kind        events    tb-export s   tb-export ev/s   tbparse ev/s (\(min(tbparseRuns, runCount)) run(s))   ratio")
-var peerRows = 0
-var peerSeconds = 0.0
 for name in ["scalars", "histograms", "text", "images"] {
     let events = perKind[name] ?? 0
     let seconds = ours[name] ?? .nan
@@ -151,8 +149,6 @@ for name in ["scalars", "histograms", "text", "images"] {
         if let rows = entry["rows"] as? Int, let s = entry["seconds"] as? Double, rows > 0 {
             peerText = String(format: "%.0f", Double(rows) / s)
             ratio = String(format: "%.0f×", rate / (Double(rows) / s))
-            peerRows += rows
-            peerSeconds += s
         } else if let error = entry["error"] as? String {
             peerText = "fails: " + String(error.prefix(40))
         }
@@ -160,7 +156,8 @@ for name in ["scalars", "histograms", "text", "images"] {
     print(String(format: "%-10@ %8d   %10.3f   %14.0f   %@   %@", name, events, seconds, rate, peerText, ratio))
 }
 let overall = Double(total) / all.seconds
-let peerOverall = peerSeconds > 0 ? Double(peerRows) / peerSeconds : .nan
-print(String(format: "all        %8d   %10.3f   %14.0f   %.0f (kinds tbparse reads)   %.0f×", total, all.seconds, overall, peerOverall, overall / peerOverall))
+var peerOverall = Double.nan
+if let entry = peer["all"] as? [String: Any], let rows = entry["rows"] as? Int, let s = entry["seconds"] as? Double { peerOverall = Double(rows) / s }
+print(String(format: "all        %8d   %10.3f   %14.0f   %.0f (one reader, the kinds it reads)   %.0f×", total, all.seconds, overall, peerOverall, overall / peerOverall))
 print(String(format: "peak RSS tb-export --kind all: %.1f MiB for %d events, %.1f MiB for %d events; tbparse: %.0f MiB for %d events",
              all.peakMiB, total, smallAll.peakMiB, eventsPerRun, Double((peer["max_rss_kib"] as? Int) ?? 0) / 1024, min(tbparseRuns, runCount) * eventsPerRun))
