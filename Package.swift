@@ -10,7 +10,10 @@ let package = Package(
         .library(name: "EventRecords", targets: ["EventRecords"]),
         .library(name: "TensorBoard", targets: ["TensorBoard"]),
         .library(name: "ScalarLogging", targets: ["ScalarLogging"]),
-        .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "ProcessRuntime", targets: ["ProcessRuntime"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "ArrayFiles", targets: ["ArrayFiles"]),
+        .library(name: "Deflate", targets: ["Deflate"]),
         .library(name: "Losses", targets: ["Losses"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Margins", targets: ["Margins"]),
@@ -46,18 +49,21 @@ let package = Package(
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "CZlib"]),
+            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "Deflate"]),
+        .target(name: "ProcessRuntime"),
+        .target(name: "Deflate", dependencies: ["CZlib"]),
+        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "Deflate"]),
         .target(
-            name: "Numerics",
-            dependencies: ["COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
+            name: "LinearAlgebra",
+            dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
         .target(
             name: "Losses",
-            dependencies: ["Numerics", "ScalarLogging", "CVectorMath"]),
-        .target(name: "Probe", dependencies: ["Numerics", "TensorBoard"]),
+            dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CVectorMath"]),
+        .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
         .target(
             name: "Training",
-            dependencies: ["Numerics"]),
+            dependencies: ["LinearAlgebra", "ArrayFiles"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(
@@ -71,34 +77,38 @@ let package = Package(
             dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
-            dependencies: ["Probe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
-            dependencies: ["Losses", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "run-examples",
             dependencies: [
-                "TensorBoard", "Losses", "Probe", "Margins", "Training", "Numerics",
+                "TensorBoard", "Losses", "Probe", "Margins", "Training", "LinearAlgebra", "ArrayFiles", "ProcessRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "examples/run-examples",
             resources: []),
 
         // MARK: Tests
+        .executableTarget(
+            name: "runtime-check", dependencies: ["LinearAlgebra", "ProcessRuntime"], path: "Tests/RuntimeCheck"),
         .target(
             name: "TestSupport",
-            dependencies: ["ScalarLogging", "Numerics"],
+            dependencies: ["ScalarLogging", "LinearAlgebra"],
             path: "Tests/TestSupport"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
-        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "TestSupport"]),
-        .testTarget(name: "LossesTests", dependencies: ["Losses", "Numerics", "CVectorMath", "TestSupport", "TensorBoard"]),
+        .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
+        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "CVectorMath", "TestSupport", "TensorBoard"]),
         .testTarget(
-            name: "ProbeTests", dependencies: ["Probe", "Numerics", "Training", "TestSupport"],
+            name: "ProbeTests", dependencies: ["Probe", "ArrayFiles", "LinearAlgebra", "Training", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Numerics", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),

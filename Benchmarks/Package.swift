@@ -15,13 +15,13 @@ let package = Package(
             ]),
         .executableTarget(
             name: "cloc",
-            dependencies: [.product(name: "Losses", package: "ContrastiveBoard"), .product(name: "Numerics", package: "ContrastiveBoard")]),
+            dependencies: [.product(name: "Losses", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "losses",
-            dependencies: [.product(name: "Losses", package: "ContrastiveBoard"), .product(name: "Numerics", package: "ContrastiveBoard")]),
+            dependencies: [.product(name: "Losses", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "probe",
-            dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "Numerics", package: "ContrastiveBoard")]),
+            dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "ArrayFiles", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "kinds",
             dependencies: [.product(name: "TensorBoard", package: "ContrastiveBoard")]),

@@ -12,6 +12,6 @@ swift test "$@"
 # has; run their tests once more with each lower set (AVX2 + FMA, baseline) it supports.
 if [ "$#" -eq 0 ]; then
     for level in 1 0; do
-        CVECTORMATH_LEVEL=$level swift test --skip-build --filter "LossesTests|KernelTests"
+        CONTRASTIVEBOARD_VECTOR_LEVEL=$level swift test --skip-build --filter "LossesTests|KernelTests"
     done
 fi

@@ -4,13 +4,6 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-int CSkinnyGEMM_level(void) {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return 2;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
-    return 0;
-}
-
 #define KERNEL __attribute__((target("avx512f")))
 
 // Four rows of x against five rows of w at a time: twenty independent accumulators, nine loads
@@ -225,7 +218,6 @@ KERNEL2 void CSkinnyGEMM_accumulateTransposedTimesRowsAVX2(const float *r, ptrdi
 
 #else
 
-int CSkinnyGEMM_level(void) { return 0; }
 
 void CSkinnyGEMM_rowsTimesTransposed512(const float *x, ptrdiff_t rows, ptrdiff_t d, const float *w,
                                         ptrdiff_t k, float *z, const float *zeros) {

@@ -2,7 +2,6 @@
 // include/CVectorMath.h.
 #include "CVectorMath.h"
 
-#include <stdlib.h>
 
 // The 16-lane helpers are always inlined, so no vector crosses a call boundary.
 #pragma clang diagnostic ignored "-Wpsabi"
@@ -38,32 +37,9 @@ typedef long long vl8 __attribute__((vector_size(64)));
 #undef ATTR
 #undef NAME
 
-static int detectLevel(void) {
-    int level = 0;
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) level = 2;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
-#endif
-    const char *requested = getenv("CVECTORMATH_LEVEL");
-    if (requested && requested[0] >= '0' && requested[0] <= '2' && requested[1] == 0 && requested[0] - '0' < level)
-        level = requested[0] - '0';
-    return level;
-}
-
-int CVectorMath_level(void) {
-    static int cached = -1;  // benign race: every thread computes the same value
-    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (level < 0) {
-        level = detectLevel();
-        __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
-    }
-    return level;
-}
-
 #if defined(__x86_64__)
 #define DISPATCH(f, ...)                                      \
-    switch (level < CVectorMath_level() ? level : CVectorMath_level()) { \
+    switch (level) {                                          \
     case 2: return f##_avx512(__VA_ARGS__);                   \
     case 1: return f##_avx2(__VA_ARGS__);                     \
     default: return f##_base(__VA_ARGS__);                    \

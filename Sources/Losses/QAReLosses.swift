@@ -1,5 +1,6 @@
+import ProcessRuntime
 import CVectorMath
-public import Numerics
+public import LinearAlgebra
 public import ScalarLogging
 
 /// QARe, SimCLR (log of mean), SparseCLR and their QARe combinations, as
@@ -166,7 +167,7 @@ public struct QAReLoss: Sendable {
     /// Symmetric eigendecompositions of several matrices, concurrently when there are several
     /// processors (each with one-thread BLAS; the thread setting is restored afterwards).
     private static func eigenDecompositions<Scalar: BLASScalar>(_ matrices: [Matrix<Scalar>]) throws -> [(values: [Scalar], vectors: Matrix<Scalar>)] {
-        if matrices.count < 2 || BLASThreads.processorCount < 2 || matrices[0].rows < 256 {
+        if matrices.count < 2 || WorkerPool.parallelism < 2 || matrices[0].rows < 256 {
             return try matrices.map { try $0.symmetricEigenDecomposition() }
         }
         nonisolated(unsafe) var results = [Result<(values: [Scalar], vectors: Matrix<Scalar>), LinearAlgebraError>?](repeating: nil, count: matrices.count)
@@ -213,7 +214,7 @@ public struct QAReLoss: Sendable {
                 kept.elements.withUnsafeBufferPointer { c in for i in c.indices where c[i] < floor { ep[i] = 0 } }
             }
         }
-        return (-Double.log(mean), e)
+        return (-Double.logarithm(mean), e)
     }
 
     /// SparseCLR's sparsemax loss on a `[2N, 2N]` cosine matrix and ∂/∂C (support constant).
@@ -294,5 +295,5 @@ public struct QAReLoss: Sendable {
 
 extension Double {
     /// e^self (for the static constant above).
-    fileprivate var exponential: Double { Double.exp(self) }
+    fileprivate var exponential: Double { Double.exponential(self) }
 }

@@ -1,5 +1,6 @@
+import ProcessRuntime
 import CVectorMath
-import Numerics
+import LinearAlgebra
 
 extension SigmoidContrastiveLoss {
     /// `pairTerms` for Float input, in two passes of the `CVectorMath` sigmoid kernels over
@@ -62,7 +63,7 @@ extension SigmoidContrastiveLoss {
         g: UnsafePointer<Float>, n: Int, d: Int, factor: Float, online x: UnsafePointer<Float>, target y: UnsafePointer<Float>,
         onlineGradient dx: UnsafeMutablePointer<Float>, targetGradient dy: UnsafeMutablePointer<Float>
     ) throws(LinearAlgebraError) {
-        guard BLASThreads.processorCount >= 2, n * n * d >= Matrix<Float>.rowBlockThreshold else {
+        guard WorkerPool.parallelism >= 2, n * n * d >= Matrix<Float>.rowBlockThreshold else {
             try Matrix<Float>.rowBlockedGEMM(
                 transposeA: false, transposeB: false, m: n, n: d, k: n, alpha: factor, a: g, lda: n, b: y, ldb: d, beta: 1, c: dx, ldc: d)
             try Matrix<Float>.rowBlockedGEMM(
@@ -114,8 +115,8 @@ extension SigmoidContrastiveLoss {
                 columnDifferences[j] += partials[3 * chunk * n + 2 * n + j]
             }
         }
-        let rowLSE = rowSums.map { Double(shift) + Double.log($0) }
-        let columnLSE = columnSums.map { Double(shift) + Double.log($0) }
+        let rowLSE = rowSums.map { Double(shift) + Double.logarithm($0) }
+        let columnLSE = columnSums.map { Double(shift) + Double.logarithm($0) }
         // kl_i = Σ_j Q_ij (log Q_ij − log R_ij) with Q_ij = E_ji/c_i, log Q_ij = L_ji − colLSE_i,
         // log R_ij = L_ij − rowLSE_i and Σ_j Q_ij = 1: kl_i = s·Σ_j E_ji (C_ji − C_ij)/c_i +
         // rowLSE_i − colLSE_i, from pass 1's column sums (no second pass over C and Cᵀ).

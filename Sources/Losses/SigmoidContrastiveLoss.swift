@@ -1,4 +1,5 @@
-public import Numerics
+import ProcessRuntime
+public import LinearAlgebra
 public import ScalarLogging
 
 /// The value and gradients of the sigmoid contrastive loss.
@@ -55,7 +56,7 @@ public struct SigmoidContrastiveLoss: Sendable {
     ///   - tagPrefix: Prefix of logged tags.
     /// - Throws: `LossError.invalidParameter` for a non-finite τ or b, maxScale ≤ 0 or α < 0.
     public init(
-        logScale: Double = Double.log(5), bias: Double = -5, maxScale: Double = 5, alpha: Double = 0, logger: (any ScalarLogger)? = nil,
+        logScale: Double = Double.logarithm(5), bias: Double = -5, maxScale: Double = 5, alpha: Double = 0, logger: (any ScalarLogger)? = nil,
         tagPrefix: String = "sigmoid/"
     ) throws(LossError) {
         guard logScale.isFinite else { throw .invalidParameter(name: "tau", value: "\(logScale)", reason: "must be finite") }
@@ -134,7 +135,7 @@ public struct SigmoidContrastiveLoss: Sendable {
         for (view, unit) in zip(online + target, unitOnline + unitTarget) where !unit.norms.allSatisfy(\.isFinite) {
             if let index = view.elements.firstIndex(where: { !$0.isFinite }) { throw LossError.nonFiniteInput(what: "projections", index: index) }
         }
-        let exponent = Double.exp(logScale)
+        let exponent = Double.exponential(logScale)
         let scale = Swift.min(Swift.max(exponent, 0), maxScale)
         let scaleHasGradient = exponent >= 0 && exponent <= maxScale
         var dOnline = online.map { Matrix<Scalar>(rows: n, columns: $0.columns) }
@@ -246,16 +247,16 @@ public struct SigmoidContrastiveLoss: Sendable {
                                             let l = lp[row + j]
                                             let sign = i == j ? 1.0 : -1.0
                                             let z = sign * l
-                                            let e = Double.exp(-Swift.abs(z))
-                                            let softplus = Double.log(onePlus: e)
+                                            let e = Double.exponential(-Swift.abs(z))
+                                            let softplus = Double.logarithm(onePlus: e)
                                             let logP = z >= 0 ? -softplus : z - softplus
                                             let logOneMinusP = logP - z
                                             let p = z >= 0 ? 1 / (1 + e) : e / (1 + e)
                                             let oneMinusP = z >= 0 ? e / (1 + e) : 1 / (1 + e)
-                                            let penalty = gamma == 0 ? 1 : (gamma == 1 ? oneMinusP : Double.exp(gamma * logOneMinusP))
+                                            let penalty = gamma == 0 ? 1 : (gamma == 1 ? oneMinusP : Double.exponential(gamma * logOneMinusP))
                                             sigmoidPart -= penalty * logP
                                             gp[row + j] = sign * (gamma * p * penalty * logP - penalty * oneMinusP) * inverseN
-                                            let r = Double.exp(l - shift)
+                                            let r = Double.exponential(l - shift)
                                             ep[row + j] = r
                                             rowTotal += r
                                             if sharedShift { pc[columnBase + j] += r }
@@ -279,15 +280,15 @@ public struct SigmoidContrastiveLoss: Sendable {
         if !sharedShift {
             for i in 0..<n {
                 for j in 0..<n {
-                    let c = Double.exp(logits[i, j] - columnShift[j])
+                    let c = Double.exponential(logits[i, j] - columnShift[j])
                     columnExp[i, j] = c
                     columnSum[j] += c
                 }
             }
         }
         let columnExpT = columnExp.transposed
-        let rowLSE = (0..<n).map { rowShift[$0] + Double.log(rowSum[$0]) }
-        let columnLSE = (0..<n).map { columnShift[$0] + Double.log(columnSum[$0]) }
+        let rowLSE = (0..<n).map { rowShift[$0] + Double.logarithm(rowSum[$0]) }
+        let columnLSE = (0..<n).map { columnShift[$0] + Double.logarithm(columnSum[$0]) }
         // Pass 2: kl_i = Σ_j Q_ij (log Q_ij − log R_ij).
         var klRow = [Double](repeating: 0, count: n)
         let columnSums = columnSum
@@ -328,7 +329,7 @@ public struct SigmoidContrastiveLoss: Sendable {
     /// log σ(z), stable for large |z|.
     @inline(__always)
     static func logSigmoid(_ z: Double) -> Double {
-        z >= 0 ? -Double.log(onePlus: Double.exp(-z)) : z - Double.log(onePlus: Double.exp(z))
+        z >= 0 ? -Double.logarithm(onePlus: Double.exponential(-z)) : z - Double.logarithm(onePlus: Double.exponential(z))
     }
 }
 
@@ -356,7 +357,7 @@ public struct CosineGammaSchedule: Sendable, Equatable {
     /// - Returns: γ in [0, γ₀].
     public func value(at step: Int) -> Double {
         guard step <= steps else { return 0 }
-        return 0.5 * (Double.cos(Double.pi * Double(step) / Double(steps)) + 1) * initial
+        return 0.5 * (Double.cosine(Double.pi * Double(step) / Double(steps)) + 1) * initial
     }
 }
 
@@ -383,7 +384,7 @@ public struct CosineEMASchedule: Sendable, Equatable {
     /// - Parameter step: s ≥ 0.
     /// - Returns: β in [β_base, 1].
     public func value(at step: Int) -> Double {
-        let factor = (Float.cos(Float.pi * Float(step) / Float(steps)) + 1) / 2
+        let factor = (Float.cosine(Float.pi * Float(step) / Float(steps)) + 1) / 2
         return Double(1 - (1 - Float(base)) * factor)
     }
 }

@@ -1,4 +1,4 @@
-import Numerics
+import LinearAlgebra
 
 /// Two views of a batch stacked as `Z = [ẑ₀; ẑ₁]` (`[2N, d]`, row r's partner is `(r + N) mod 2N`):
 /// the common start and end of the losses that compare all 2N rows (NT-Xent, DCL/DCLW).

@@ -1,4 +1,5 @@
-public import Numerics
+import ProcessRuntime
+public import LinearAlgebra
 public import ScalarLogging
 
 /// The value and gradient of a contrastive loss on one input tensor.

@@ -1,4 +1,5 @@
-public import Numerics
+import ProcessRuntime
+public import LinearAlgebra
 
 /// scikit-learn's L2-regularised multinomial logistic objective, evaluated fused and row-blocked.
 ///
@@ -71,97 +72,98 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         let blockCount = (n + block - 1) / block
         // Large problems: blocks are split over the workers, each with one-thread BLAS and its
         // own gradient buffer (no BLAS thread hand-off per small GEMM); small ones use one worker.
-        let workers = n * d * k >= Self.parallelThreshold ? Swift.max(1, Swift.min(BLASThreads.processorCount, blockCount)) : 1
+        let workers = n * d * k >= Self.parallelThreshold ? Swift.max(1, Swift.min(WorkerPool.parallelism, blockCount)) : 1
         var partialW = [[Scalar]](repeating: [Scalar](repeating: 0, count: k * d), count: workers)
         var partialB = [[Double]](repeating: [Double](repeating: 0, count: k), count: workers)
         var partialLoss = [Double](repeating: 0, count: workers)
-        let threads = BLASThreads.count
-        if workers > 1 { BLASThreads.set(1) }
-        defer { if workers > 1 { BLASThreads.set(threads) } }
-        features.elements.withUnsafeBufferPointer { x in
-            w.withUnsafeBufferPointer { wBuffer in
-                partialW.withUnsafeMutableBufferPointer { pw in
-                    partialB.withUnsafeMutableBufferPointer { pb in
-                        partialLoss.withUnsafeMutableBufferPointer { pl in
-                            // Each worker writes only its own slot of the partial buffers.
-                            nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
-                            WorkerPool.run(iterations: workers) { worker in
-                                var z = [Scalar](repeating: 0, count: block * k)
-                                let zeros = [Float](repeating: 0, count: vectorized ? d : 0)
-                                var scratch = [Float](repeating: 0, count: vectorized ? 10 * block : 0)
-                                var exponentials = [Double](repeating: 0, count: k)
-                                var loss = 0.0
-                                var gradientB = [Double](repeating: 0, count: k)
-                                pws[worker].withUnsafeMutableBufferPointer { gwBuffer in
-                                    z.withUnsafeMutableBufferPointer { zBuffer in
-                                        guard let xBase = xs.baseAddress, let wBase = ws.baseAddress, let gwBase = gwBuffer.baseAddress,
-                                            let zBase = zBuffer.baseAddress
-                                        else { return }
-                                        for b in stride(from: worker, to: blockCount, by: workers) {
-                                            let start = b * block
-                                            let rows = Swift.min(block, n - start)
-                                            // Z_B = X_B Wᵀ (the bias is added below). Sizes fit BLAS's
-                                            // 32-bit integers: the data were validated and a block
-                                            // has ≤ 512 rows.
-                                            if vectorized {
-                                                zeros.withUnsafeBufferPointer { zeroBuffer in
-                                                    SkinnyProducts.rowsTimesTransposed(
-                                                        Self.floats(xBase + start * d), rows: rows, d: d, Self.floats(wBase), k: k,
-                                                        into: Self.mutableFloats(zBase), zeros: zeroBuffer.baseAddress!)
+        // Several workers: one-thread BLAS in each (no BLAS thread hand-off per small GEMM).
+        func accumulate() {
+            features.elements.withUnsafeBufferPointer { x in
+                w.withUnsafeBufferPointer { wBuffer in
+                    partialW.withUnsafeMutableBufferPointer { pw in
+                        partialB.withUnsafeMutableBufferPointer { pb in
+                            partialLoss.withUnsafeMutableBufferPointer { pl in
+                                // Each worker writes only its own slot of the partial buffers.
+                                nonisolated(unsafe) let (xs, ws, pws, pbs, pls) = (x, wBuffer, pw, pb, pl)
+                                WorkerPool.run(iterations: workers) { worker in
+                                    var z = [Scalar](repeating: 0, count: block * k)
+                                    let zeros = [Float](repeating: 0, count: vectorized ? d : 0)
+                                    var scratch = [Float](repeating: 0, count: vectorized ? 10 * block : 0)
+                                    var exponentials = [Double](repeating: 0, count: k)
+                                    var loss = 0.0
+                                    var gradientB = [Double](repeating: 0, count: k)
+                                    pws[worker].withUnsafeMutableBufferPointer { gwBuffer in
+                                        z.withUnsafeMutableBufferPointer { zBuffer in
+                                            guard let xBase = xs.baseAddress, let wBase = ws.baseAddress, let gwBase = gwBuffer.baseAddress,
+                                                let zBase = zBuffer.baseAddress
+                                            else { return }
+                                            for b in stride(from: worker, to: blockCount, by: workers) {
+                                                let start = b * block
+                                                let rows = Swift.min(block, n - start)
+                                                // Z_B = X_B Wᵀ (the bias is added below). Sizes fit BLAS's
+                                                // 32-bit integers: the data were validated and a block
+                                                // has ≤ 512 rows.
+                                                if vectorized {
+                                                    zeros.withUnsafeBufferPointer { zeroBuffer in
+                                                        SkinnyProducts.rowsTimesTransposed(
+                                                            Self.floats(xBase + start * d), rows: rows, d: d, Self.floats(wBase), k: k,
+                                                            into: Self.mutableFloats(zBase), zeros: zeroBuffer.baseAddress!)
+                                                    }
+                                                } else {
+                                                    try? Scalar.gemm(
+                                                        transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
+                                                        lda: d, b: wBase, ldb: d, beta: 0, c: zBase, ldc: k)
                                                 }
-                                            } else {
-                                                try? Scalar.gemm(
-                                                    transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
-                                                    lda: d, b: wBase, ldb: d, beta: 0, c: zBase, ldc: k)
-                                            }
-                                            for i in 0..<rows {
-                                                let row = start + i
-                                                let s = sampleWeights[row] / weightSum
-                                                var maximum = -Double.infinity
-                                                for c in 0..<k {
-                                                    zBuffer[i * k + c] += Scalar(bias[c])
-                                                    maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue)
+                                                for i in 0..<rows {
+                                                    let row = start + i
+                                                    let s = sampleWeights[row] / weightSum
+                                                    var maximum = -Double.infinity
+                                                    for c in 0..<k {
+                                                        zBuffer[i * k + c] += Scalar(bias[c])
+                                                        maximum = Swift.max(maximum, zBuffer[i * k + c].doubleValue)
+                                                    }
+                                                    var sum = 0.0
+                                                    for c in 0..<k {
+                                                        exponentials[c] = Double.exponential(zBuffer[i * k + c].doubleValue - maximum)
+                                                        sum += exponentials[c]
+                                                    }
+                                                    let y = labels[row]
+                                                    let logSum = Double.logarithm(sum)
+                                                    loss += s * (logSum - (zBuffer[i * k + y].doubleValue - maximum))
+                                                    let inverseSum = 1 / sum
+                                                    for c in 0..<k {
+                                                        var r = exponentials[c] * inverseSum
+                                                        if c == y { r -= 1 }
+                                                        r *= s
+                                                        gradientB[c] += r
+                                                        zBuffer[i * k + c] = Scalar(r)
+                                                    }
                                                 }
-                                                var sum = 0.0
-                                                for c in 0..<k {
-                                                    exponentials[c] = Double.exp(zBuffer[i * k + c].doubleValue - maximum)
-                                                    sum += exponentials[c]
+                                                // ∇W += R_Bᵀ X_B while X_B is still in cache.
+                                                if vectorized {
+                                                    scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                                                        SkinnyProducts.accumulateTransposedTimesRows(
+                                                            Self.floats(UnsafePointer(zBase)), rows: rows, k: k, Self.floats(xBase + start * d), d: d,
+                                                            into: Self.mutableFloats(gwBase), scratch: scratchBuffer.baseAddress!)
+                                                    }
+                                                } else {
+                                                    try? Scalar.gemm(
+                                                        transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
+                                                        b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
                                                 }
-                                                let y = labels[row]
-                                                let logSum = Double.log(sum)
-                                                loss += s * (logSum - (zBuffer[i * k + y].doubleValue - maximum))
-                                                let inverseSum = 1 / sum
-                                                for c in 0..<k {
-                                                    var r = exponentials[c] * inverseSum
-                                                    if c == y { r -= 1 }
-                                                    r *= s
-                                                    gradientB[c] += r
-                                                    zBuffer[i * k + c] = Scalar(r)
-                                                }
-                                            }
-                                            // ∇W += R_Bᵀ X_B while X_B is still in cache.
-                                            if vectorized {
-                                                scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                                                    SkinnyProducts.accumulateTransposedTimesRows(
-                                                        Self.floats(UnsafePointer(zBase)), rows: rows, k: k, Self.floats(xBase + start * d), d: d,
-                                                        into: Self.mutableFloats(gwBase), scratch: scratchBuffer.baseAddress!)
-                                                }
-                                            } else {
-                                                try? Scalar.gemm(
-                                                    transposeA: true, transposeB: false, m: k, n: d, k: rows, alpha: 1, a: zBase, lda: k,
-                                                    b: xBase + start * d, ldb: d, beta: 1, c: gwBase, ldc: d)
                                             }
                                         }
                                     }
+                                    pls[worker] = loss
+                                    pbs[worker] = gradientB
                                 }
-                                pls[worker] = loss
-                                pbs[worker] = gradientB
                             }
                         }
                     }
                 }
             }
         }
+        if workers > 1 { BLASThreads.withSingleThreadedBLAS(accumulate) } else { accumulate() }
         var penalty = 0.0
         for i in 0..<(k * d) {
             penalty += parameters[i] * parameters[i]

@@ -1,5 +1,5 @@
 import Dispatch
-public import Numerics
+public import LinearAlgebra
 
 /// Settings of a linear-probe run (the `linear-probe` command's options).
 public struct LinearProbeConfiguration: Sendable {
@@ -12,7 +12,7 @@ public struct LinearProbeConfiguration: Sendable {
     /// Select C on a stratified 80/20 split of the training data first (default false).
     public var sweeps = false
     /// The C grid of the sweep: 10^-4 … 10^2, two points per decade (spec/probe.md §3.5).
-    public var sweepGrid: [Double] = (0...12).map { Double.pow(10, -4 + Double($0) / 2) }
+    public var sweepGrid: [Double] = (0...12).map { Double.power(10, -4 + Double($0) / 2) }
     /// Compute MAE and QWK over the ordinal label list (default false).
     public var ordinal = false
     /// Seed of the sweep's stratified split.

@@ -1,4 +1,5 @@
-public import Numerics
+import ProcessRuntime
+public import LinearAlgebra
 
 /// Settings of the probe's logistic regression (scikit-learn's names in comments).
 public struct LogisticRegressionOptions: Sendable {
@@ -105,11 +106,10 @@ public func fitLogisticRegression<Scalar: BLASScalar>(
     }
     // One BLAS thread: two made digits 10× slower (spec/probe.md §3.1); large problems use the
     // second core by splitting row blocks over workers instead (`LinearModelLoss`).
-    let previousThreads = BLASThreads.count
-    BLASThreads.set(1)
-    defer { BLASThreads.set(previousThreads) }
-    let result = minimizeLBFGS(start: start, options: options.optimizer, progress: progress) { parameters, gradient in
-        loss.lossAndGradient(parameters, gradient: &gradient)
+    let result = BLASThreads.withSingleThreadedBLAS {
+        minimizeLBFGS(start: start, options: options.optimizer, progress: progress) { parameters, gradient in
+            loss.lossAndGradient(parameters, gradient: &gradient)
+        }
     }
     return LogisticRegressionFit(
         model: LogisticRegressionModel(classes: classes, parameters: result.solution, featureCount: features.columns),

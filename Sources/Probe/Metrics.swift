@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// Classification metrics of the probe (definitions of spec/probe.md §2.3, sklearn's conventions).
 public struct ClassificationMetrics: Sendable, Codable, Equatable {
@@ -96,7 +96,7 @@ public func classificationMetrics(probabilities: Matrix<Double>, classes: [Int],
         var higher = 0
         for c in 0..<k where probabilities[i, c] > pTrue || (probabilities[i, c] == pTrue && c < trueClass) { higher += 1 }
         if higher < topK { topCorrect += 1 }
-        logLoss -= Double.log(Swift.min(Swift.max(pTrue, eps), 1 - eps))
+        logLoss -= Double.logarithm(Swift.min(Swift.max(pTrue, eps), 1 - eps))
         logLossRows += 1
     }
     let recalls = confusion.enumerated().map { t, row -> Double in

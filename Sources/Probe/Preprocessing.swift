@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// Feature preprocessing of the probe, fitted on the training split and recorded in the report.
 public struct Preprocessing: Sendable, Equatable {

@@ -1,6 +1,6 @@
 /// Errors of the linear probe: input files, data and settings. Each says what to fix.
 public enum ProbeError: Error, Equatable, CustomStringConvertible {
-    /// A file could not be read or parsed.
+    /// A file could not be read or parsed (also the probe's own files, such as a report).
     case unreadable(path: String, reason: String)
     /// Feature and label row counts differ.
     case rowCountMismatch(features: Int, labels: Int, what: String)
@@ -10,8 +10,6 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case nonFiniteFeature(what: String, row: Int, column: Int)
     /// The training labels hold a single class.
     case singleClass(label: Int)
-    /// A CSV cell is not a number.
-    case nonNumericCell(path: String, line: Int, column: String, text: String)
     /// An option has an invalid value.
     case invalidOption(String)
     /// The training set is empty.
@@ -28,8 +26,6 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
         case .nonFiniteFeature(let what, let row, let column):
             return "\(what) features contain NaN or infinity at row \(row), column \(column); clean or impute them first"
         case .singleClass(let label): return "the training labels hold only one class (\(label)); a classifier needs at least two"
-        case .nonNumericCell(let path, let line, let column, let text):
-            return "\(path):\(line): column '\(column)' holds '\(text)', which is not a number"
         case .invalidOption(let message): return message
         case .emptyTrainingSet: return "the training set is empty"
         }

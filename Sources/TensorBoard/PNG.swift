@@ -1,3 +1,5 @@
+import Deflate
+
 /// A minimal PNG encoder on zlib: 8-bit gray, gray+alpha, RGB or RGBA, no interlacing.
 ///
 /// Chunks: signature, IHDR, one IDAT (the zlib stream of the scanlines, each prefixed with

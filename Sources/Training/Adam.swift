@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// The Adam optimiser (Kingma & Ba, 2015), as `torch.optim.Adam` computes it.
 ///
@@ -50,8 +50,8 @@ public struct Adam<Scalar: BLASScalar>: Sendable {
         var m = firstMoments[slot] ?? [Scalar](repeating: 0, count: parameter.count)
         var v = secondMoments[slot] ?? [Scalar](repeating: 0, count: parameter.count)
         let t = (stepCounts[slot] ?? 0) + 1
-        let correction1 = 1 - Scalar.pow(beta1, Scalar(t))
-        let correction2 = 1 - Scalar.pow(beta2, Scalar(t))
+        let correction1 = 1 - Scalar.power(beta1, Scalar(t))
+        let correction2 = 1 - Scalar.power(beta2, Scalar(t))
         for i in parameter.indices {
             let g = gradient[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g

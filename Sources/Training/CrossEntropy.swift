@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// Softmax cross-entropy of a batch of logits, as `torch.nn.CrossEntropyLoss()` (mean reduction).
 ///

@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// A fully connected layer `y = x · W + b`.
 ///

@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// A small multilayer perceptron: Linear → ReLU → … → Linear, with an optional L2-normalised
 /// output, forward and backward on BLAS.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Losses
-import Numerics
+import LinearAlgebra
 
 /// Options of both CLOC variants.
 struct CLOCOptions: ParsableArguments {

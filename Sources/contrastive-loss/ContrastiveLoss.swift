@@ -1,9 +1,17 @@
 import ArgumentParser
+import ProcessRuntime
 
 /// `contrastive-loss`: evaluate a loss and its gradients on saved arrays, for parity checks
 /// against the PyTorch reference implementations.
 @main
 struct ContrastiveLoss: ParsableCommand {
+    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
+    /// then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "contrastive-loss",
         abstract: "Evaluate a contrastive loss and its analytic gradients on .npy arrays (parity checks against PyTorch).",

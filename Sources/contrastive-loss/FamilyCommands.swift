@@ -1,7 +1,8 @@
+import ArrayFiles
 import ArgumentParser
 import Foundation
 import Losses
-import Numerics
+import LinearAlgebra
 
 /// Options shared by the contrastive-loss family's subcommands.
 struct FamilyOptions: ParsableArguments {
@@ -170,7 +171,7 @@ struct SigmoidCommand: ParsableCommand {
     func run() throws {
         let p = try options.parameters(allowed: ["tau", "b", "alpha", "gamma", "max_tau"])
         let loss = try SigmoidContrastiveLoss(
-            logScale: options.number(p, "tau", default: Double.log(5)), bias: options.number(p, "b", default: -5),
+            logScale: options.number(p, "tau", default: Double.logarithm(5)), bias: options.number(p, "b", default: -5),
             maxScale: options.number(p, "max_tau", default: 5), alpha: options.number(p, "alpha", default: 0))
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)

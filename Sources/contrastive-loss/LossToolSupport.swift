@@ -1,6 +1,7 @@
+import ArrayFiles
 import ArgumentParser
 import Foundation
-import Numerics
+import LinearAlgebra
 
 /// The element type the loss is evaluated in.
 enum DType: String, ExpressibleByArgument, CaseIterable {

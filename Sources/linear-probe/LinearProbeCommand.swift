@@ -1,12 +1,21 @@
+import ArrayFiles
 import ArgumentParser
+import ProcessRuntime
 import Dispatch
 import Foundation
-import Numerics
+import LinearAlgebra
 import Probe
 
 /// `linear-probe`: evaluate frozen features with scikit-learn's multinomial logistic regression.
 @main
 struct LinearProbeCommand: ParsableCommand {
+    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
+    /// then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "linear-probe",
         abstract: "Fit an L2-regularised multinomial logistic regression (scikit-learn's lbfgs objective) on frozen features and report test metrics.",

@@ -1,6 +1,6 @@
 import EventRecords
 import Foundation
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 

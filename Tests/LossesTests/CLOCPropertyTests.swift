@@ -1,6 +1,6 @@
 import Foundation
 import Losses
-import Numerics
+import LinearAlgebra
 import ScalarLogging
 import TensorBoard
 import TestSupport
@@ -78,7 +78,7 @@ private func naiveCLOC(x: Matrix<Double>, t: [Int], theta: [Double], classCount 
                 // The single-margin variant rounds δ through float32 like the original; compare
                 // with the reference evaluated at that δ.
                 let f = Float(theta[0])
-                let deltaSingle = Double(Float.log(onePlus: Float.exp(f)))
+                let deltaSingle = Double(Float.logarithm(onePlus: Float.exponential(f)))
                 let thetaForDelta = log(expm1(deltaSingle))
                 let adjusted = naiveCLOC(x: x, t: t, theta: [thetaForDelta], classCount: c, single: true, pairMean: pairMean)
                 reference.loss = adjusted.loss

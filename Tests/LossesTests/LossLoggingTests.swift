@@ -1,5 +1,5 @@
 import Losses
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 

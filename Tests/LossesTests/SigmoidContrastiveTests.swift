@@ -1,5 +1,5 @@
 import Losses
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 
@@ -28,7 +28,7 @@ import Testing
 
     @Test func a2ClampedScale() throws {
         let logger = InMemoryScalarLogger()
-        let loss = try SigmoidContrastiveLoss(logScale: Double.log(10), bias: -1, maxScale: 5, alpha: 0.5, logger: logger)
+        let loss = try SigmoidContrastiveLoss(logScale: Double.logarithm(10), bias: -1, maxScale: 5, alpha: 0.5, logger: logger)
         let r = try loss.forward(online: Self.x, target: Self.xPrime, gamma: 2, step: 7)
         #expect(isApproximatelyEqual(r.loss, 0.0670249415, absoluteTolerance: 0, relativeTolerance: 1e-8))
         #expect(isApproximatelyEqual(r.invariance, 0.0038250264, absoluteTolerance: 0, relativeTolerance: 1e-8))
@@ -45,7 +45,7 @@ import Testing
     @Test func a3MultiViewLoop() throws {
         let online = [[[1.0, 0], [0, 1]], [[0.8, 0.6], [-0.6, 0.8]], [[0.6, -0.8], [0.2, 0.9]]].map { Matrix<Double>(rowArrays: $0) }
         let target = [[[0.9, 0.1], [0.1, 0.9]], [[0.7, 0.7], [-0.5, 1.0]]].map { Matrix<Double>(rowArrays: $0) }
-        let loss = try SigmoidContrastiveLoss(logScale: Double.log(4), bias: -5, alpha: 1)
+        let loss = try SigmoidContrastiveLoss(logScale: Double.logarithm(4), bias: -5, alpha: 1)
         let r = try loss.forward(online: online, target: target, gamma: 1)
         #expect(isApproximatelyEqual(r.loss, 3.37924941, absoluteTolerance: 0, relativeTolerance: 1e-8))
         #expect(isApproximatelyEqual(r.invariance, 1.13126225, absoluteTolerance: 0, relativeTolerance: 1e-8))
@@ -103,7 +103,7 @@ extension SigmoidContrastiveTests {
         let n = 5
         let x = Matrix<Double>(rows: n, columns: 3, elements: (0..<(3 * n)).map { _ in rng.nextGaussian() })
         let y = Matrix<Double>(rows: n, columns: 3, elements: (0..<(3 * n)).map { _ in rng.nextGaussian() })
-        let loss = try SigmoidContrastiveLoss(logScale: Double.log(scale), bias: -3, maxScale: 500, alpha: 0.5)
+        let loss = try SigmoidContrastiveLoss(logScale: Double.logarithm(scale), bias: -3, maxScale: 500, alpha: 0.5)
         let result = try loss.forward(online: x, target: y, gamma: 1)
         let cosine = try Matrix.product(x.normalizedRows().normalized, y.normalizedRows().normalized, transposingRight: true)
         let logits = Matrix(rows: n, columns: n, elements: cosine.elements.map { scale * $0 - 3 })
@@ -113,7 +113,7 @@ extension SigmoidContrastiveTests {
         for i in 0..<n {
             for j in 0..<n {
                 let logQ = logits[j, i] - columnLSE[i]
-                kl += Double.exp(logQ) * (logQ - logR[i][j])
+                kl += Double.exponential(logQ) * (logQ - logR[i][j])
             }
         }
         kl /= Double(n)
@@ -151,7 +151,7 @@ extension SigmoidContrastiveTests {
         // the processors (the two gradient products then run at once).
         let d = n > 100 ? 48 : 6
         let views = (0..<3).map { _ in Matrix<Double>(rows: n, columns: d, elements: (0..<(n * d)).map { _ in rng.nextGaussian() }) }
-        let loss = try SigmoidContrastiveLoss(logScale: Double.log(scale), bias: -4, maxScale: 100, alpha: alpha)
+        let loss = try SigmoidContrastiveLoss(logScale: Double.logarithm(scale), bias: -4, maxScale: 100, alpha: alpha)
         let double = try loss.forward(online: views, target: Array(views[0..<2]), gamma: gamma)
         let float = try loss.forward(online: views.map { $0.converted(to: Float.self) }, target: views[0..<2].map { $0.converted(to: Float.self) }, gamma: gamma)
         #expect(isApproximatelyEqual(float.loss, double.loss, absoluteTolerance: 1e-6, relativeTolerance: 1e-5))

@@ -1,6 +1,7 @@
+import ProcessRuntime
 import CVectorMath
 import Foundation
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Losses
 import Margins
-import Numerics
+import LinearAlgebra
 import TensorBoard
 import TestSupport
 import Testing

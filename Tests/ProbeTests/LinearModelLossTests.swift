@@ -1,4 +1,4 @@
-import Numerics
+import LinearAlgebra
 import Probe
 import TestSupport
 import Testing

@@ -1,4 +1,5 @@
-import Numerics
+import ArrayFiles
+import LinearAlgebra
 import Probe
 import TestSupport
 import Testing

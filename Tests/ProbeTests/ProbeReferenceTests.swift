@@ -1,5 +1,6 @@
+import ArrayFiles
 import Foundation
-import Numerics
+import LinearAlgebra
 import Probe
 import TestSupport
 import Testing

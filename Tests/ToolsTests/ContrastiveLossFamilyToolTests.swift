@@ -1,5 +1,6 @@
+import ArrayFiles
 import Foundation
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 

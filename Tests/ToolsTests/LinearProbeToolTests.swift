@@ -1,5 +1,6 @@
+import ArrayFiles
 import Foundation
-import Numerics
+import LinearAlgebra
 import TensorBoard
 import TestSupport
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 import Training

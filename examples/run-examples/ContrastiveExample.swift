@@ -1,6 +1,6 @@
 import Foundation
 import Losses
-import Numerics
+import LinearAlgebra
 import Probe
 import TensorBoard
 import Training
@@ -41,7 +41,7 @@ struct ContrastiveExample {
         var optimizer = Adam<Float>(learningRate: Float(learningRate))
         var scaleOptimizer = Adam<Double>(learningRate: 1e-3)
         let supcon = try SupConLoss(temperature: 0.1, baseTemperature: 0.1, logger: writer, tagPrefix: "supcon/")
-        var sigmoid = try SigmoidContrastiveLoss(logScale: Double.log(4), bias: -5, alpha: 1, logger: writer, tagPrefix: "sigmoid/")
+        var sigmoid = try SigmoidContrastiveLoss(logScale: Double.logarithm(4), bias: -5, alpha: 1, logger: writer, tagPrefix: "sigmoid/")
         let batchSize = 128
         let stepsPerEpoch = (data.trainLabels.count + batchSize - 1) / batchSize
         let schedule = CosineGammaSchedule(initial: 1, steps: Swift.max(1, epochs * stepsPerEpoch))

@@ -1,10 +1,18 @@
 import ArgumentParser
+import ProcessRuntime
 import Foundation
 
 /// The main job: CLOC two-phase training on diamonds and contrastive pre-training on digits,
 /// every run logged to TensorBoard, a summary table at the end.
 @main
 struct RunExamples: ParsableCommand {
+    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
+    /// then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "run-examples",
         abstract: "Train the examples (CLOC two-phase on diamonds with a cross-entropy baseline; SupCon and sigmoid contrastive on digits), probe the frozen features, log everything to TensorBoard and print a summary table.")

@@ -15,16 +15,20 @@
 // columns are the best run. The pause matters: OpenBLAS's own worker threads keep spinning for about 0.1 s after a
 // threaded call and would otherwise take a core from the loss that follows (the losses'
 // products run on Dispatch's threads with one-thread BLAS and leave no spinning thread behind).
+import ProcessRuntime
 import Dispatch
 import Glibc
 import Losses
-import Numerics
+import LinearAlgebra
+
+// The configuration the package's figures are measured with (tools and examples apply it too).
+RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
 
 func gaussian(_ rows: Int, _ columns: Int, seed: UInt64 = 5) -> Matrix<Float> {
     var generator = SeededGenerator(seed: seed &+ UInt64(rows * 31 + columns))
     return Matrix(rows: rows, columns: columns, elements: (0..<(rows * columns)).map { _ in
         let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator), u2 = Float.random(in: 0..<1, using: &generator)
-        return (-2 * Float.log(u1)).squareRoot() * Float.cos(2 * Float.pi * u2)
+        return (-2 * Float.logarithm(u1)).squareRoot() * Float.cosine(2 * Float.pi * u2)
     })
 }
 

@@ -7,13 +7,18 @@
 // (1348 × 64, i % 4 split). Features standardised in place, then `fitLogisticRegression` at
 // C = 1, tol 1e-4. Peak memory is VmHWM of the process after a reset (/proc/self/clear_refs)
 // just before the fit, so it covers the fit, not data generation.
+import ArrayFiles
+import ProcessRuntime
 import Foundation
-import Numerics
+import LinearAlgebra
 import Probe
+
+// The configuration the package's figures are measured with (tools and examples apply it too).
+RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
 
 func gaussian(_ g: inout SeededGenerator) -> Double {
     let u1 = Double.random(in: Double.ulpOfOne..<1, using: &g), u2 = Double.random(in: 0..<1, using: &g)
-    return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+    return (-2 * Double.logarithm(u1)).squareRoot() * Double.cosine(2 * Double.pi * u2)
 }
 
 /// Orthonormal columns: modified Gram–Schmidt on a Gaussian [d, r] matrix (stored as r rows of d).
@@ -84,7 +89,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-print("probe benchmark: C = 1, tol 1e-4, max_iter 1000; \(BLASThreads.processorCount) processors (threads chosen by problem size)")
+print("probe benchmark: C = 1, tol 1e-4, max_iter 1000; \(WorkerPool.parallelism) processors (threads chosen by problem size)")
 var shared = SeededGenerator(seed: 1234)
 let basis = orthonormalBasis(d: 2048, r: 256, &shared)
 let q = Matrix<Double>(rows: 10, columns: 256, elements: (0..<2560).map { _ in gaussian(&shared) / 16 })

@@ -8,14 +8,14 @@
 // that. Swift cannot target AVX-512 for one function while the package stays runnable on any
 // x86-64 (no per-function target attribute, no run-time dispatch), so the two loops are C with
 // `target(...)` attributes; everything around them (softmax, loss, the choice of kernel) is
-// Swift (`SkinnyProducts` in Numerics), and other processors use OpenBLAS.
+// Swift (`SkinnyProducts` in LinearAlgebra), and other processors use OpenBLAS.
 #ifndef CSKINNYGEMM_H
 #define CSKINNYGEMM_H
 
 #include <stddef.h>
 
-/// The best kernel set the processor and OS support: 2 = AVX-512F, 1 = AVX2 + FMA, 0 = none.
-int CSkinnyGEMM_level(void);
+/// Which variants the processor runs is decided in Swift (`CPUFeatures` in ProcessRuntime):
+/// calling a variant the processor lacks faults with an illegal instruction.
 
 /// z[i·k + c] = Σ_j x[i·d + j] · w[c·d + j] for i < rows, c < k, j < d (overwrites z).
 /// x is [rows, d], w is [k, d], z is [rows, k]; all row-major and dense. `zeros` must point to

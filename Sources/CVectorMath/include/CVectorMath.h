@@ -7,19 +7,17 @@
 // at a quarter of what a 2020s x86 core does. The losses' O(N²) passes (one exponential or
 // logarithm per entry of an N×N matrix) are the part of their time that is not OpenBLAS. Each
 // kernel below is written once with Clang's generic vector types (16 lanes) in
-// CVectorMathBody.h and compiled three times; everything around them stays Swift (Numerics'
+// CVectorMathBody.h and compiled three times; everything around them stays Swift (LinearAlgebra's
 // `VectorMath`).
 #ifndef CVECTORMATH_H
 #define CVECTORMATH_H
 
 #include <stddef.h>
 
-/// The best kernel set of this processor: 2 = AVX-512F, 1 = AVX2 + FMA, 0 = baseline. The
-/// environment variable CVECTORMATH_LEVEL (0, 1 or 2) lowers it, for measurements.
-///
-/// Every kernel takes a `level` first: the set to run, lowered to this one when higher (tests
-/// run each set the processor has).
-int CVectorMath_level(void);
+/// Every kernel takes a `level` first: the set to run, 2 = AVX-512F, 1 = AVX2 + FMA,
+/// 0 = baseline. The caller passes a level the processor supports: the Swift side detects the
+/// processor's features once (`CPUFeatures` in ProcessRuntime) and `VectorMath` clamps every
+/// level it passes; a higher level would fault with an illegal instruction.
 
 /// y[j] = exp(scale · max(x[j], floor)) for j < n. Pass −∞ as `floor` for no clamp. Relative
 /// error ≤ 2 ulp for arguments in [−87.3, 88]; below −87.33654 the result is 0, above 88 it is

@@ -1,4 +1,4 @@
-public import Numerics
+public import LinearAlgebra
 
 /// Errors loading the bundled example data sets.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {

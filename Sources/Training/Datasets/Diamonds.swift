@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import LinearAlgebra
 
 /// The diamonds data set (`data/diamonds.csv`, 53,940 rows) prepared for ordinal classification.
 ///

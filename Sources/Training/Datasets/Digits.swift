@@ -1,4 +1,5 @@
-public import Numerics
+import ArrayFiles
+public import LinearAlgebra
 
 /// The 8×8 handwritten digits (`data/digits_x.npy` float32 `[1797, 64]` with pixel values
 /// 0…16, `data/digits_y.npy` int64 labels 0…9), identical to scikit-learn's `load_digits`.
@@ -62,7 +63,7 @@ public enum Digits {
                     // Box–Muller normal noise.
                     let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator)
                     let u2 = Float.random(in: 0..<1, using: &generator)
-                    value += noise * (-2 * Float.log(u1)).squareRoot() * Float.cos(2 * Float.pi * u2)
+                    value += noise * (-2 * Float.logarithm(u1)).squareRoot() * Float.cosine(2 * Float.pi * u2)
                     result[i, r * side + c] = min(1, max(0, value))
                 }
             }

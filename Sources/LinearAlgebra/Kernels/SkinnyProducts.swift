@@ -1,4 +1,5 @@
 import CSkinnyGEMM
+import ProcessRuntime
 
 /// The two products of a row-blocked linear model with few outputs, on dense row-major blocks:
 /// `Z = X·Wᵀ` and `G += Rᵀ·X`, with X a block of rows `[rows, d]` and W, G with K ≤ 32 rows.
@@ -22,10 +23,10 @@ public enum SkinnyProducts {
 
     /// The kernel sets this processor supports, fastest first (decided once per process).
     public static let available: [Kernel] = {
-        switch CSkinnyGEMM_level() {
-        case 2: [.avx512, .avx2]
-        case 1: [.avx2]
-        default: []
+        switch CPUFeatures.current.vectorLevel {
+        case .avx512: [.avx512, .avx2]
+        case .avx2: [.avx2]
+        case .baseline: []
         }
     }()
 

@@ -1,5 +1,5 @@
 import Dispatch
-import Numerics
+import ProcessRuntime
 import Synchronization
 import Testing
 

@@ -1,4 +1,4 @@
-import Numerics
+import LinearAlgebra
 public import ScalarLogging
 
 /// CLOC, the ordinal contrastive loss with multi- or single-margin N-pair hinges (Pitawela,

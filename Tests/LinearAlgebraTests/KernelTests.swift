@@ -1,4 +1,4 @@
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 
@@ -84,40 +84,14 @@ import Testing
         let x = Matrix<Float>(rowArrays: [[1, -1, -0.9], [-1, 1, -0.5], [-0.9, -0.5, 1]])
         let (p, lse) = x.scaledSoftmaxAndLogSumExpRows(scale: 100) { r in (r, -1) }
         #expect(p.elements.allSatisfy(\.isFinite) && lse.allSatisfy(\.isFinite))
-        let expected0 = -90 + Double.log(1 + Double.exp(-10))
+        let expected0 = -90 + Double.logarithm(1 + Double.exponential(-10))
         #expect(abs(lse[0] - expected0) < 1e-4)
-        #expect(abs(Double(p[0, 2]) - 1 / (1 + Double.exp(-10))) < 1e-6)
+        #expect(abs(Double(p[0, 2]) - 1 / (1 + Double.exponential(-10))) < 1e-6)
     }
 }
 
 extension Double {
-    fileprivate var logValue: Double { Double.log(self) }
-}
-
-@Suite struct BucketedSortedValuesTests {
-    /// Ranks equal direct counts for random values, values with many ties, all-equal values (one
-    /// crowded bucket: the binary-search path) and an empty build, with one index reused.
-    @Test func ranksEqualDirectCounts() {
-        var rng = RepeatableRandomNumberGenerator(seed: 9)
-        let sets: [[Double]] = [
-            (0..<500).map { _ in rng.nextGaussian() },
-            (0..<300).map { _ in Double(Int.random(in: -3...3, using: &rng)) / 4 },
-            [Double](repeating: 0.25, count: 100),
-            [0.5],
-            [],
-            (0..<64).map { _ in rng.nextGaussian() * 1e-300 },
-        ]
-        var index = BucketedSortedValues()
-        for values in sets {
-            values.withUnsafeBufferPointer { index.build(from: $0) }
-            #expect(Array(index.sorted.prefix(index.count)) == values.sorted())
-            let queries = values + values.map { $0.nextUp } + values.map { $0.nextDown } + [-.infinity, .infinity, -10, 10, 0, 0.25]
-            for x in queries {
-                #expect(index.countLess(than: x) == values.filter { $0 < x }.count, "countLess(\(x)) of \(values.count) values")
-                #expect(index.countLessOrEqual(to: x) == values.filter { $0 <= x }.count, "countLessOrEqual(\(x)) of \(values.count) values")
-            }
-        }
-    }
+    fileprivate var logValue: Double { Double.logarithm(self) }
 }
 
 @Suite struct VectorMathTests {
@@ -130,7 +104,7 @@ extension Double {
         VectorMath.exponential(x, into: &y, count: x.count, kernels: kernels)
         var worst: Float = 0
         for (argument, value) in zip(x, y) {
-            let expected = Float.exp(argument)
+            let expected = Float.exponential(argument)
             worst = max(worst, abs(value - expected) / expected.ulp)
         }
         #expect(worst <= 2, "worst error \(worst) ulp")
@@ -138,11 +112,11 @@ extension Double {
         var out = [Float](repeating: 7, count: edges.count)
         VectorMath.exponential(edges, into: &out, count: edges.count, kernels: kernels)
         #expect(out[0] == 0 && out[1] == 0 && out[2] == 1 && out[7] == 0)
-        #expect(abs(out[3] - Float.exp(1)) <= Float.exp(1).ulp && out[5].isNaN && out[6].isFinite && out[8].isFinite)
+        #expect(abs(out[3] - Float.exponential(1)) <= Float.exponential(1).ulp && out[5].isNaN && out[6].isFinite && out[8].isFinite)
         // Scale and floor: exp(2·max(x, 0.5)).
         var clamped = [Float](repeating: 0, count: 3)
         VectorMath.exponential([0, 0.25, 1], into: &clamped, count: 3, scale: 2, floor: 0.5, kernels: kernels)
-        #expect(zip(clamped, [Float.exp(1), Float.exp(1), Float.exp(2)]).allSatisfy { abs($0 - $1) <= 2 * $1.ulp }, "\(clamped)")
+        #expect(zip(clamped, [Float.exponential(1), Float.exponential(1), Float.exponential(2)]).allSatisfy { abs($0 - $1) <= 2 * $1.ulp }, "\(clamped)")
     }
 
     /// Within 2 ulp of log1pf on [0, 1] (densely, where the losses use it), on tiny arguments
@@ -150,12 +124,12 @@ extension Double {
     @Test(arguments: VectorMath.available)
     func logOnePlusMatchesLog1pfWithinTwoUlp(kernels: VectorMath.KernelSet) {
         var x = stride(from: Float(0), through: 1, by: 1.0 / 300_007).map { $0 }
-        x += stride(from: Float(-40), to: 30, by: 0.001).map { Float.pow(10, $0) }
+        x += stride(from: Float(-40), to: 30, by: 0.001).map { Float.power(10, $0) }
         var y = [Float](repeating: 0, count: x.count)
         VectorMath.logOnePlus(x, into: &y, count: x.count, kernels: kernels)
         var worst: Float = 0
         for (argument, value) in zip(x, y) {
-            let expected = Float.log(onePlus: argument)
+            let expected = Float.logarithm(onePlus: argument)
             worst = max(worst, expected == 0 ? abs(value) : abs(value - expected) / expected.ulp)
         }
         #expect(worst <= 2, "worst error \(worst) ulp")
@@ -179,7 +153,7 @@ extension Double {
                 // Against e^(3·max(x, −0.5) − 2) in Double: 2 ulp for exp plus the Float
                 // rounding of the argument (relative |argument|·2⁻²³ at most, with or without FMA).
                 let argument = 3 * Double(max(x[j], -0.5)) - 2
-                let expected = j == e0 || j == e1 ? 0 : Double.exp(argument)
+                let expected = j == e0 || j == e1 ? 0 : Double.exponential(argument)
                 expectedSum += expected
                 #expect(abs(Double(y[j]) - expected) <= (2.4e-7 + abs(argument) * 1.2e-7) * expected, "exponentialSum n \(n) column \(j)")
             }
@@ -192,10 +166,10 @@ extension Double {
             } else {
                 let maximum = kept.map { x[$0] }.max()!
                 #expect(shift == 2 * maximum)
-                let total = kept.map { Double.exp(2 * Double(x[$0]) - Double(shift)) }.reduce(0, +)
+                let total = kept.map { Double.exponential(2 * Double(x[$0]) - Double(shift)) }.reduce(0, +)
                 #expect(abs(softmaxSum - total) <= 1e-6 * total)
                 for j in 0..<n {
-                    let expected = j == e0 || j == e1 ? 0 : 0.5 * Double.exp(2 * Double(x[j]) - Double(shift)) / total
+                    let expected = j == e0 || j == e1 ? 0 : 0.5 * Double.exponential(2 * Double(x[j]) - Double(shift)) / total
                     #expect(abs(Double(p[j]) - expected) <= 2e-6 * expected + 1e-12, "softmax n \(n) column \(j)")
                 }
             }

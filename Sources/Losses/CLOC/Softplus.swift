@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// Softplus and its inverse with PyTorch's conventions (`torch.nn.functional.softplus`,
 /// beta 1, threshold 20): the one implementation the margin parameterisations use.
 public enum Softplus {
@@ -11,7 +13,7 @@ public enum Softplus {
     /// - Returns: softplus(θ) ≥ 0.
     @inlinable
     public static func value(_ x: Double) -> Double {
-        x > threshold ? x : Double.log(onePlus: Double.exp(x))
+        x > threshold ? x : Double.logarithm(onePlus: Double.exponential(x))
     }
 
     /// softplus computed in float32 (the original single-margin CLOC keeps its margin in float32).
@@ -20,7 +22,7 @@ public enum Softplus {
     /// - Returns: softplus(θ) rounded through float32 arithmetic.
     public static func valueInFloat32(_ x: Double) -> Double {
         let f = Float(x)
-        return Double(f > Float(threshold) ? f : Float.log(onePlus: Float.exp(f)))
+        return Double(f > Float(threshold) ? f : Float.logarithm(onePlus: Float.exponential(f)))
     }
 
     /// The derivative: exactly 1 if θ > 20, else `sigmoid(θ)`.
@@ -29,7 +31,7 @@ public enum Softplus {
     /// - Returns: d softplus/dθ in [0, 1].
     @inlinable
     public static func derivative(_ x: Double) -> Double {
-        x > threshold ? 1 : 1 / (1 + Double.exp(-x))
+        x > threshold ? 1 : 1 / (1 + Double.exponential(-x))
     }
 
     /// The inverse: `v` if v > 20, else `log(e^v − 1)`; 0 gives −∞.
@@ -44,8 +46,8 @@ public enum Softplus {
     public static func inverse(_ v: Double, inFloat32: Bool) -> Double {
         if inFloat32 {
             let f = Float(v)
-            return f > Float(threshold) ? Double(f) : Double(Float.log(Float.exp(f) - 1))
+            return f > Float(threshold) ? Double(f) : Double(Float.logarithm(Float.exponential(f) - 1))
         }
-        return v > threshold ? v : Double.log(Double.expMinusOne(v))
+        return v > threshold ? v : Double.logarithm(Double.exponentialMinusOne(v))
     }
 }

@@ -1,4 +1,4 @@
-import Numerics
+import LinearAlgebra
 import TestSupport
 import Testing
 

@@ -21,7 +21,54 @@ import Darwin
 ///
 /// One job at a time: a call made while the pool is busy (from another thread, or from inside
 /// a job) runs on `DispatchQueue.concurrentPerform` instead, with the same result.
+///
+/// Size: one thread per processor the process may use (`AvailableProcessors`, which honours
+/// the affinity mask and a control group's CPU quota) but the caller's, started at the first
+/// parallel region. `RuntimeConfiguration.workerThreads` sets another count; 0 turns the pool
+/// off, and every region then runs on the calling thread alone. The threads are named
+/// `cb-worker-N` (as `top -H` and debuggers show them).
 public enum WorkerPool {
+    /// The running pool, created at first use; replaced when the configuration asks for
+    /// another size (the old pool's threads end once they are idle).
+    private static let state = Mutex<SpinningPool?>(nil)
+    /// The configured worker count, or −1 for the default (`AvailableProcessors.count − 1`).
+    private static let configuredThreads = Atomic<Int>(-1)
+
+    /// The number of threads a parallel region runs on: the workers plus the caller's, 1 when
+    /// the pool is off.
+    public static var parallelism: Int { pool().threadCount + 1 }
+
+    /// The worker threads of the pool (the caller's thread not counted).
+    public static var workerThreadCount: Int { pool().threadCount }
+
+    /// Sets the number of worker threads (0 turns the pool off); `nil` restores the default.
+    /// A running pool of another size is replaced: its threads end once idle.
+    ///
+    /// Called by `RuntimeConfiguration.apply()`; thread-safe.
+    static func configure(workerThreads: Int?) {
+        let requested = workerThreads.map { Swift.max(0, $0) } ?? -1
+        configuredThreads.store(requested, ordering: .sequentiallyConsistent)
+        let retired: SpinningPool? = state.withLock { pool in
+            guard let current = pool, current.threadCount != resolvedThreads(requested) else { return nil }
+            pool = nil
+            return current
+        }
+        retired?.retire()
+    }
+
+    private static func resolvedThreads(_ requested: Int) -> Int {
+        requested >= 0 ? requested : AvailableProcessors.count - 1
+    }
+
+    private static func pool() -> SpinningPool {
+        state.withLock { pool in
+            if let pool { return pool }
+            let created = SpinningPool(threads: resolvedThreads(configuredThreads.load(ordering: .sequentiallyConsistent)))
+            pool = created
+            return created
+        }
+    }
+
     /// Calls `body(0..<iterations)` once each, in parallel on the calling thread and the pool's
     /// threads, and returns when all have returned. `body` must only write state owned by its
     /// iteration.
@@ -34,15 +81,16 @@ public enum WorkerPool {
             if iterations == 1 { body(0) }
             return
         }
-        SpinningPool.shared.run(iterations: iterations, body)
+        pool().run(iterations: iterations, body)
     }
 }
 
 /// The threads behind `WorkerPool`.
+///
+/// `@unchecked Sendable`: `job` is written only by the caller that owns the pool (`busy` set,
+/// an acquiring compare-exchange) before it publishes the job through `claim`, and read by the
+/// workers only after they observe that generation; `workers` is written in `init` only.
 final class SpinningPool: @unchecked Sendable {
-    /// One thread per online processor but the caller's.
-    static let shared = SpinningPool(threads: Swift.max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
-
     /// How long a worker keeps checking for a job after its last one, in nanoseconds.
     static let spinDuration: UInt64 = 200_000
 
@@ -62,37 +110,78 @@ final class SpinningPool: @unchecked Sendable {
     let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     var workers: [pthread_t] = []
+    /// Set when the pool is replaced: idle workers end.
+    let retired = Atomic<Bool>(false)
+    /// Number of worker threads started.
+    var threadCount: Int { workers.count }
 
     static let countBits = 20, countMask = (1 << 20) - 1, generationMask = (1 << 23) - 1
 
     init(threads: Int) {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
-        for _ in 0..<threads {
-            let context = Unmanaged.passRetained(self).toOpaque()
+        for index in 0..<threads {
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
             #if canImport(Glibc)
             let created = pthread_create(&thread, nil, { context in
-                Unmanaged<SpinningPool>.fromOpaque(context!).takeUnretainedValue().workerLoop()
+                SpinningPool.threadMain(context!)
             }, context)
             #else
             let created = pthread_create(&thread, nil, { context in
-                Unmanaged<SpinningPool>.fromOpaque(context).takeUnretainedValue().workerLoop()
+                SpinningPool.threadMain(context)
             }, context)
             #endif
             if created == 0 {
                 pthread_detach(thread)
                 workers.append(thread)
             } else {
-                Unmanaged<SpinningPool>.fromOpaque(context).release()
+                Unmanaged<WorkerContext>.fromOpaque(context).release()
             }
         }
     }
 
     static func generation(of word: Int) -> Int { (word >> (2 * countBits)) & generationMask }
 
+    /// What a worker thread starts with (retained until the thread ends).
+    final class WorkerContext {
+        let pool: SpinningPool
+        let index: Int
+        init(pool: SpinningPool, index: Int) {
+            self.pool = pool
+            self.index = index
+        }
+    }
+
+    /// A worker thread's entry point: names the thread, runs the loop until the pool is
+    /// retired, releases its context.
+    static func threadMain(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        let worker = Unmanaged<WorkerContext>.fromOpaque(context).takeRetainedValue()
+        #if canImport(Glibc)
+            // pthread_setname_np is a GNU extension the Swift Glibc module does not show.
+            typealias SetName = @convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") {
+                _ = unsafeBitCast(symbol, to: SetName.self)(pthread_self(), "cb-worker-\(worker.index)")
+            }
+        #endif
+        worker.pool.workerLoop()
+        return nil
+    }
+
+    /// Lets the idle workers end (the pool must no longer be handed out).
+    func retire() {
+        retired.store(true, ordering: .sequentiallyConsistent)
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
     func run(iterations: Int, _ body: @Sendable (Int) -> Void) {
-        guard !workers.isEmpty, iterations <= Self.countMask,
+        if workers.isEmpty {
+            for index in 0..<iterations { body(index) }
+            return
+        }
+        guard iterations <= Self.countMask,
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
             withoutActuallyEscaping(body) { body in DispatchQueue.concurrentPerform(iterations: iterations, execute: body) }
@@ -140,23 +229,28 @@ final class SpinningPool: @unchecked Sendable {
     @inline(never)
     private static func invoke(_ job: UnsafePointer<(Int) -> Void>, _ index: Int) { job.pointee(index) }
 
-    private func workerLoop() -> Never {
+    /// Waits for jobs and works on them until the pool is retired.
+    func workerLoop() {
         var seen = Self.generation(of: claim.load(ordering: .acquiring))
         while true {
             var start: UInt64 = 0, polls = 0
             while Self.generation(of: claim.load(ordering: .acquiring)) == seen {
                 polls += 1
                 if polls & 255 != 0 { continue }
+                if retired.load(ordering: .relaxed) { return }
                 let now = DispatchTime.now().uptimeNanoseconds
                 if start == 0 { start = now }
                 if now - start < Self.spinDuration { continue }
                 pthread_mutex_lock(mutex)
                 sleepers.add(1, ordering: .sequentiallyConsistent)
-                while Self.generation(of: claim.load(ordering: .sequentiallyConsistent)) == seen {
+                while Self.generation(of: claim.load(ordering: .sequentiallyConsistent)) == seen
+                    && !retired.load(ordering: .sequentiallyConsistent)
+                {
                     pthread_cond_wait(condition, mutex)
                 }
                 sleepers.subtract(1, ordering: .sequentiallyConsistent)
                 pthread_mutex_unlock(mutex)
+                if retired.load(ordering: .sequentiallyConsistent) { return }
             }
             seen = Self.generation(of: claim.load(ordering: .acquiring))
             work(generation: seen)

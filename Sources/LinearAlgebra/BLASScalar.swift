@@ -6,19 +6,19 @@
 public protocol BLASScalar: BinaryFloatingPoint, Sendable, Codable, LosslessStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
     /// e^x (C `expf` / `exp`).
-    static func exp(_ x: Self) -> Self
+    static func exponential(_ x: Self) -> Self
     /// e^x − 1, accurate near 0 (C `expm1f` / `expm1`).
-    static func expMinusOne(_ x: Self) -> Self
+    static func exponentialMinusOne(_ x: Self) -> Self
     /// Natural logarithm (C `logf` / `log`).
-    static func log(_ x: Self) -> Self
+    static func logarithm(_ x: Self) -> Self
     /// log(1 + x), accurate near 0 (C `log1pf` / `log1p`).
-    static func log(onePlus x: Self) -> Self
+    static func logarithm(onePlus x: Self) -> Self
     /// x^y (C `powf` / `pow`).
-    static func pow(_ x: Self, _ y: Self) -> Self
+    static func power(_ x: Self, _ y: Self) -> Self
     /// Hyperbolic tangent (C `tanhf` / `tanh`).
-    static func tanh(_ x: Self) -> Self
+    static func hyperbolicTangent(_ x: Self) -> Self
     /// Cosine of an angle in radians (C `cosf` / `cos`).
-    static func cos(_ x: Self) -> Self
+    static func cosine(_ x: Self) -> Self
     /// The value widened (or kept) as `Double`, without the generic conversion path.
     var doubleValue: Double { get }
 

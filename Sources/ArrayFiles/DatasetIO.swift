@@ -1,6 +1,6 @@
 import Foundation
-public import Numerics
-import TensorBoard
+public import LinearAlgebra
+import Deflate
 
 /// A feature matrix as loaded: float32 data stay float32, everything else becomes float64.
 public enum FeatureMatrix: Sendable {
@@ -40,8 +40,8 @@ public enum DatasetIO {
     ///   - path: File path (with an optional `:name` for `.npz`).
     ///   - labelColumn: The CSV label column to skip.
     /// - Returns: The matrix.
-    /// - Throws: `ProbeError` naming the file and problem.
-    public static func loadFeatures(_ path: String, labelColumn: String = "label") throws(ProbeError) -> FeatureMatrix {
+    /// - Throws: `ArrayFileError` naming the file and problem.
+    public static func loadFeatures(_ path: String, labelColumn: String = "label") throws(ArrayFileError) -> FeatureMatrix {
         let (file, key) = splitKey(path)
         if file.hasSuffix(".csv") {
             let table = try CSVTable(path: file)
@@ -62,8 +62,8 @@ public enum DatasetIO {
     ///   - path: File path.
     ///   - labelColumn: The CSV column holding the labels.
     /// - Returns: The labels.
-    /// - Throws: `ProbeError`.
-    public static func loadLabels(_ path: String, labelColumn: String = "label") throws(ProbeError) -> [Int] {
+    /// - Throws: `ArrayFileError`.
+    public static func loadLabels(_ path: String, labelColumn: String = "label") throws(ArrayFileError) -> [Int] {
         let (file, key) = splitKey(path)
         if file.hasSuffix(".csv") { return try CSVTable(path: file).labels(column: labelColumn) }
         let array = try load(file, key: key, defaults: ["y", "labels"])
@@ -80,7 +80,7 @@ public enum DatasetIO {
         return (path, nil)
     }
 
-    private static func load(_ file: String, key: String?, defaults: [String]) throws(ProbeError) -> NPYArray {
+    private static func load(_ file: String, key: String?, defaults: [String]) throws(ArrayFileError) -> NPYArray {
         if file.hasSuffix(".npz") {
             let archive = try NPZArchive(path: file)
             let names = archive.names
@@ -101,7 +101,7 @@ public enum DatasetIO {
     }
 
     /// Reads an `.npy` file straight into an array of its dtype (one copy of the data in memory).
-    static func readNPY(_ path: String) throws(ProbeError) -> NPYArray {
+    static func readNPY(_ path: String) throws(ArrayFileError) -> NPYArray {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot open file" : "no such file")
         }
@@ -112,9 +112,9 @@ public enum DatasetIO {
         do { header = try NPYArray.parseHeader(head, path: path) } catch { throw .unreadable(path: path, reason: error.description.replacingOccurrences(of: path + ": ", with: "")) }
         let count = header.shape.reduce(1, *)
         let fd = handle.fileDescriptor
-        func read<T>(_: T.Type) throws(ProbeError) -> [T] {
+        func read<T>(_: T.Type) throws(ArrayFileError) -> [T] {
             let bytes = count * MemoryLayout<T>.size
-            var failure: ProbeError?
+            var failure: ArrayFileError?
             let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
                 var done = 0
@@ -159,7 +159,7 @@ struct NPZArchive {
 
     var names: [String] { entries.map { $0.name.hasSuffix(".npy") ? String($0.name.dropLast(4)) : $0.name } }
 
-    init(path: String) throws(ProbeError) {
+    init(path: String) throws(ArrayFileError) {
         self.path = path
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read file" : "no such file")
@@ -211,7 +211,7 @@ struct NPZArchive {
         self.entries = entries
     }
 
-    func array(named name: String) throws(ProbeError) -> NPYArray {
+    func array(named name: String) throws(ArrayFileError) -> NPYArray {
         guard let entry = entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else {
             throw .unreadable(path: path, reason: "no array '\(name)'")
         }
@@ -244,7 +244,7 @@ struct CSVTable {
     let header: [String]
     let rows: [[String]]
 
-    init(path: String) throws(ProbeError) {
+    init(path: String) throws(ArrayFileError) {
         self.path = path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
@@ -279,7 +279,7 @@ struct CSVTable {
         return result
     }
 
-    func features(excluding labelColumn: String) throws(ProbeError) -> Matrix<Double> {
+    func features(excluding labelColumn: String) throws(ArrayFileError) -> Matrix<Double> {
         let columns = header.indices.filter { header[$0] != labelColumn }
         var values = [Double]()
         values.reserveCapacity(rows.count * columns.count)
@@ -292,7 +292,7 @@ struct CSVTable {
         return Matrix(rows: rows.count, columns: columns.count, elements: values)
     }
 
-    func labels(column: String) throws(ProbeError) -> [Int] {
+    func labels(column: String) throws(ArrayFileError) -> [Int] {
         guard let c = header.firstIndex(of: column) else {
             throw .unreadable(path: path, reason: "no label column '\(column)' (columns: \(header.joined(separator: ", ")))")
         }

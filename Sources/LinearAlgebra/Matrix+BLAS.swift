@@ -1,3 +1,5 @@
+import ProcessRuntime
+
 /// Swift-named matrix operations over the BLAS/LAPACK wrappers of `BLAS.swift`.
 ///
 /// Losses, the probe and the training substrate call these instead of repeating count
@@ -105,7 +107,7 @@ extension Matrix {
         a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int, beta: Scalar,
         c: UnsafeMutablePointer<Scalar>, ldc: Int
     ) throws(LinearAlgebraError) {
-        let workers = Swift.min(BLASThreads.processorCount, m / 64)
+        let workers = Swift.min(WorkerPool.parallelism, m / 64)
         if workers < 2 || m * n * k < rowBlockThreshold {
             try Scalar.gemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,

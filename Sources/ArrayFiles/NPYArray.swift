@@ -1,4 +1,5 @@
 import Foundation
+public import LinearAlgebra
 
 /// Errors reading or writing NumPy `.npy` files.
 public enum NPYError: Error, Equatable, CustomStringConvertible {

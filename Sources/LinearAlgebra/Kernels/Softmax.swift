@@ -1,3 +1,4 @@
+import ProcessRuntime
 import CVectorMath
 /// Row-wise masked log-sum-exp and softmax: the one implementation every loss uses.
 ///
@@ -21,8 +22,8 @@ extension Matrix {
                 if maximum == -.infinity { continue }
                 if maximum == .infinity { result[i] = .infinity; continue }
                 var sum: Scalar = 0
-                for j in 0..<m where mask?[i * m + j] ?? true { sum += Scalar.exp(x[i * m + j] - maximum) }
-                result[i] = maximum + Scalar.log(sum)
+                for j in 0..<m where mask?[i * m + j] ?? true { sum += Scalar.exponential(x[i * m + j] - maximum) }
+                result[i] = maximum + Scalar.logarithm(sum)
             }
         }
         return result
@@ -46,7 +47,7 @@ extension Matrix {
             if maximum == -.infinity { continue }
             var sum: Scalar = 0
             for j in 0..<m where mask?[i * m + j] ?? true {
-                let e = Scalar.exp(elements[i * m + j] - maximum)
+                let e = Scalar.exponential(elements[i * m + j] - maximum)
                 result.elements[i * m + j] = e
                 sum += e
             }
@@ -84,13 +85,13 @@ extension Matrix {
                     if maximum == -.infinity { continue }
                     var sum: Scalar = 0
                     for j in 0..<m where mask?[row + j] ?? true {
-                        let e = Scalar.exp(x[row + j] - maximum)
+                        let e = Scalar.exponential(x[row + j] - maximum)
                         p[row + j] = e
                         sum += e
                     }
                     let inverse = 1 / sum
                     for j in 0..<m { p[row + j] *= inverse }
-                    lse[i] = maximum + Scalar.log(sum)
+                    lse[i] = maximum + Scalar.logarithm(sum)
                 }
             }
         }
@@ -137,7 +138,7 @@ extension Matrix {
                                     UnsafeRawPointer(xs.baseAddress! + row).assumingMemoryBound(to: Float.self),
                                     into: UnsafeMutableRawPointer(ps.baseAddress! + row).assumingMemoryBound(to: Float.self),
                                     count: m, scale: scale as! Float, probabilityScale: probabilityScale as! Float, excluding: e0, e1)
-                                if sum > 0 { ls[i] = Double(shift) + Double.log(sum) }
+                                if sum > 0 { ls[i] = Double(shift) + Double.logarithm(sum) }
                                 continue
                             }
                             var maximum = -Scalar.infinity
@@ -152,13 +153,13 @@ extension Matrix {
                                 // Left-out entries are never exponentiated: a self-similarity
                                 // far above the kept maximum would overflow.
                                 if j == e0 || j == e1 { ps[row + j] = 0; continue }
-                                let e = Scalar.exp(xs[row + j] * scale - shift)
+                                let e = Scalar.exponential(xs[row + j] * scale - shift)
                                 ps[row + j] = e
                                 sum += e.doubleValue
                             }
                             let factor = probabilityScale / Scalar(sum)
                             for j in 0..<m { ps[row + j] *= factor }
-                            ls[i] = shift.doubleValue + Double.log(sum)
+                            ls[i] = shift.doubleValue + Double.logarithm(sum)
                         }
                     }
                 }
@@ -212,7 +213,7 @@ extension Matrix {
         let shift = scale * bound
         let sums = exponentiateRows(scale: scale, shift: shift, excluding: excluded)
         multiplyByRowPlusColumnFactors((0..<n).map { r in sums[r] > 0 ? k * (rowWeights?[r] ?? 1) / Scalar(sums[r]) : 0 })
-        return sums.map { $0 > 0 ? shift.doubleValue + Double.log($0) : -.infinity }
+        return sums.map { $0 > 0 ? shift.doubleValue + Double.logarithm($0) : -.infinity }
     }
 
     /// In place, row by row: `x_rc ← exp(scale·max(x_rc, floor) − shift)`, 0 at the (up to two)
@@ -247,7 +248,7 @@ extension Matrix {
                         }
                         var sum = 0.0
                         for c in 0..<m {
-                            let e = c == e0 || c == e1 ? 0 : Scalar.exp(scale * Swift.max(row[c], floor) - shift)
+                            let e = c == e0 || c == e1 ? 0 : Scalar.exponential(scale * Swift.max(row[c], floor) - shift)
                             row[c] = e
                             sum += e.doubleValue
                         }

@@ -1,3 +1,5 @@
+import ProcessRuntime
+
 /// L2 row normalisation and its backward pass: the one implementation every loss uses (Float
 /// data runs the same arithmetic in the `VectorMath` kernels, squares summed in 16 lanes).
 ///

@@ -1,4 +1,5 @@
-public import Numerics
+public import LinearAlgebra
+import ProcessRuntime
 import ScalarLogging
 
 /// The value and gradients of one CLOC evaluation.
@@ -64,7 +65,7 @@ extension OrdinalContrastiveLoss {
         var hingeSums = [Double](repeating: 0, count: n)
         var perAnchorLoss = [Double](repeating: 0, count: n)
         let squaredNegatives = reduction == .original
-        let chunkCount = Swift.min(n, 4 * Swift.max(1, BLASThreads.processorCount))
+        let chunkCount = Swift.min(n, 4 * Swift.max(1, WorkerPool.parallelism))
         var classPairGradient = [Double](repeating: 0, count: chunkCount * c * c)  // Σ G_an per (t_a, t_n)
 
         similarity.elements.withUnsafeBufferPointer { sBuffer in

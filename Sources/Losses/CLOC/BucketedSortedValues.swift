@@ -4,13 +4,12 @@
 /// lists of the CLOC evaluation; NaN must not occur (callers validate their input).
 ///
 /// - Parameter buffer: The values, sorted in place.
-@inlinable
-public func sortAscending(_ buffer: UnsafeMutableBufferPointer<Double>) {
+func sortAscending(_ buffer: UnsafeMutableBufferPointer<Double>) {
     guard buffer.count > 1, let base = buffer.baseAddress else { return }
     introsort(base, 0, buffer.count - 1, 2 * (Int.bitWidth - buffer.count.leadingZeroBitCount))
 }
 
-@inlinable
+
 func introsort(_ a: UnsafeMutablePointer<Double>, _ low: Int, _ high: Int, _ depthLimit: Int) {
     var low = low
     var high = high
@@ -61,7 +60,7 @@ func introsort(_ a: UnsafeMutablePointer<Double>, _ low: Int, _ high: Int, _ dep
     }
 }
 
-@inlinable
+
 func heapsort(_ a: UnsafeMutablePointer<Double>, _ count: Int) {
     func siftDown(_ start: Int, _ end: Int) {
         var root = start
@@ -94,18 +93,18 @@ func heapsort(_ a: UnsafeMutablePointer<Double>, _ count: Int) {
 /// binary search when crowded). Ranks are exact for any
 /// input, including ties and all-equal values. Buffers are kept between builds (reuse one
 /// instance per worker). Values must be finite.
-public struct BucketedSortedValues: Sendable {
+struct BucketedSortedValues: Sendable {
     /// The values in ascending order (the first `count` entries).
-    public private(set) var sorted: [Double] = []
+    private(set) var sorted: [Double] = []
     /// Number of values of the last build.
-    public private(set) var count = 0
+    private(set) var count = 0
     private var start: [Int] = []  // start[b] = #values in buckets < b; start[bucketCount] = count
     private var bucketOf: [Int] = []
     private var low = 0.0, scale = 0.0
     private var bucketCount = 1
 
     /// An empty index.
-    public init() {}
+    init() {}
 
     /// Bucket of x: monotone non-decreasing in x, in 0..<bucketCount.
     @inline(__always)
@@ -118,7 +117,7 @@ public struct BucketedSortedValues: Sendable {
     /// Rebuilds the index from `values` (finite, any order).
     ///
     /// - Parameter values: The values to index; O(count) expected time.
-    public mutating func build(from values: UnsafeBufferPointer<Double>) {
+    mutating func build(from values: UnsafeBufferPointer<Double>) {
         let q = values.count
         count = q
         bucketCount = Swift.max(1, q)
@@ -155,11 +154,11 @@ public struct BucketedSortedValues: Sendable {
 
     /// Number of indexed values < x.
     @inline(__always)
-    public func countLess(than x: Double) -> Int { rank(of: x, inclusive: false) }
+    func countLess(than x: Double) -> Int { rank(of: x, inclusive: false) }
 
     /// Number of indexed values ≤ x.
     @inline(__always)
-    public func countLessOrEqual(to x: Double) -> Int { rank(of: x, inclusive: true) }
+    func countLessOrEqual(to x: Double) -> Int { rank(of: x, inclusive: true) }
 
     /// Number of indexed values below x (or at most x when `inclusive`): the values of earlier
     /// buckets plus those of x's own bucket, scanned when it is small, bisected when crowded.

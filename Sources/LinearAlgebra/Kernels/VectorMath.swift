@@ -1,4 +1,5 @@
 import CVectorMath
+public import ProcessRuntime
 
 /// Single-precision elementwise kernels of the losses' O(N²) passes, in C (`CVectorMath`):
 /// 16 lanes with AVX-512F, AVX2 + FMA, or the baseline SSE2, chosen at run time (Swift's own
@@ -8,21 +9,12 @@ import CVectorMath
 /// `exponential` ≤ 2 ulp relative on [−87.3, 88] (0 below −87.34, e^88 above 88, NaN kept) and
 /// `logOnePlus` ≤ 2 ulp for x ≥ 0 (+∞ and NaN kept).
 public enum VectorMath {
-    /// A compilation of the kernels.
-    public enum KernelSet: Int32, Sendable, CaseIterable, Comparable {
-        /// Four-lane SSE2, every x86-64 (and portable C elsewhere).
-        case baseline = 0
-        /// AVX2 + FMA.
-        case avx2 = 1
-        /// AVX-512F.
-        case avx512 = 2
+    /// A compilation of the kernels: the processor's instruction-set levels.
+    public typealias KernelSet = CPUFeatures.VectorLevel
 
-        public static func < (a: KernelSet, b: KernelSet) -> Bool { a.rawValue < b.rawValue }
-    }
-
-    /// The fastest set this processor supports (environment variable `CVECTORMATH_LEVEL` = 0,
-    /// 1 or 2 lowers it); decided once per process.
-    public static let best: KernelSet = KernelSet(rawValue: CVectorMath_level()) ?? .baseline
+    /// The fastest set this processor supports (`CPUFeatures.vectorLevel`: the environment
+    /// variable `CONTRASTIVEBOARD_VECTOR_LEVEL` = 0, 1 or 2 lowers it); decided once per process.
+    public static let best: KernelSet = CPUFeatures.current.vectorLevel
 
     /// Every set this processor runs, fastest first.
     public static var available: [KernelSet] { KernelSet.allCases.filter { $0 <= best }.reversed() }
@@ -40,7 +32,7 @@ public enum VectorMath {
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, scale: Float = 1, floor: Float = -.infinity,
         kernels: KernelSet = best
     ) {
-        CVectorMath_exp(kernels.rawValue, x, y, n, scale, floor)
+        CVectorMath_exp(Swift.min(kernels, best).rawValue, x, y, n, scale, floor)
     }
 
     /// `y[j] = log(1 + x[j])` for `x[j] ≥ 0`; x and y may be the same memory. The logarithm of
@@ -51,7 +43,7 @@ public enum VectorMath {
     ///   - y: Receives n values.
     ///   - kernels: The set to run (default `best`).
     public static func logOnePlus(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, kernels: KernelSet = best) {
-        CVectorMath_log1p(kernels.rawValue, x, y, n)
+        CVectorMath_log1p(Swift.min(kernels, best).rawValue, x, y, n)
     }
 
     /// `y[j] = exp(scale·max(x[j], floor) − shift)` with 0 at the left-out columns; x and y may
@@ -71,14 +63,14 @@ public enum VectorMath {
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, scale: Float, shift: Float, floor: Float = -.infinity,
         excluding e0: Int, _ e1: Int, kernels: KernelSet = best
     ) -> Double {
-        CVectorMath_expSumRow(kernels.rawValue, x, y, n, scale, shift, floor, e0, e1)
+        CVectorMath_expSumRow(Swift.min(kernels, best).rawValue, x, y, n, scale, shift, floor, e0, e1)
     }
 
     /// `x[j] *= rowFactor + columnFactors[j]` for j < n.
     public static func scaleByRowPlusColumn(
         _ x: UnsafeMutablePointer<Float>, count n: Int, rowFactor: Float, columnFactors: UnsafePointer<Float>, kernels: KernelSet = best
     ) {
-        CVectorMath_scaleByRowPlusColumn(kernels.rawValue, x, n, rowFactor, columnFactors)
+        CVectorMath_scaleByRowPlusColumn(Swift.min(kernels, best).rawValue, x, n, rowFactor, columnFactors)
     }
 
     /// Row normalisation: `norms[i] = ‖x_i‖₂`, `y_i = x_i / max(norms[i], ε)`.
@@ -95,7 +87,7 @@ public enum VectorMath {
         _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, columns: Int, epsilon: Float, norms: UnsafeMutablePointer<Float>,
         kernels: KernelSet = best
     ) {
-        CVectorMath_normalizeRows(kernels.rawValue, x, y, rows, columns, epsilon, norms)
+        CVectorMath_normalizeRows(Swift.min(kernels, best).rawValue, x, y, rows, columns, epsilon, norms)
     }
 
     /// Backward of `normalizeRows` in place: `g_i ← (g_i − (g_i·y_i)·y_i)/norms[i]` for rows with
@@ -113,7 +105,7 @@ public enum VectorMath {
         _ g: UnsafeMutablePointer<Float>, normalized: UnsafePointer<Float>, rows: Int, columns: Int, norms: UnsafePointer<Float>, epsilon: Float,
         kernels: KernelSet = best
     ) {
-        CVectorMath_normalizeRowsBackward(kernels.rawValue, g, normalized, rows, columns, norms, epsilon)
+        CVectorMath_normalizeRowsBackward(Swift.min(kernels, best).rawValue, g, normalized, rows, columns, norms, epsilon)
     }
 
 
@@ -136,7 +128,7 @@ public enum VectorMath {
         excluding e0: Int, _ e1: Int, kernels: KernelSet = best
     ) -> (shift: Float, sum: Double) {
         var shift: Float = 0
-        let sum = CVectorMath_scaledSoftmaxRow(kernels.rawValue, x, p, n, scale, probabilityScale, e0, e1, &shift)
+        let sum = CVectorMath_scaledSoftmaxRow(Swift.min(kernels, best).rawValue, x, p, n, scale, probabilityScale, e0, e1, &shift)
         return (shift, sum)
     }
 }
