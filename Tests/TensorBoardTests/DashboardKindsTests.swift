@@ -1,6 +1,6 @@
 import EventRecords
 import Foundation
-import Numerics
+import LinearAlgebra
 import ScalarLogging
 import TensorBoard
 import TestSupport
