@@ -85,21 +85,12 @@ struct BufferedOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// The errno of the first failed write, if any (later writes are dropped).
+    private(set) var failure: Int32?
+
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        let descriptor = descriptor
-        buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(descriptor, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // Output closed (e.g. piped into `head`): stop writing quietly.
-                }
-                offset += n
-            }
-        }
+        if failure == nil { failure = OutputFiles.writeAll(buffer, to: descriptor) }
         buffer.removeAll(keepingCapacity: true)
     }
 }
@@ -147,22 +138,32 @@ enum OutputFiles {
         while true {
             if let descriptor = try createExclusively(directory + "/" + candidate) {
                 defer { close(descriptor) }
-                try bytes.withUnsafeBytes { raw in
-                    guard let base = raw.baseAddress else { return }
-                    var offset = 0
-                    while offset < raw.count {
-                        let n = Glibc.write(descriptor, base + offset, raw.count - offset)
-                        if n < 0 {
-                            if errno == EINTR { continue }
-                            throw ExportOutputError(description: "cannot write \(directory)/\(candidate): \(String(cString: strerror(errno)))")
-                        }
-                        offset += n
-                    }
+                if let code = writeAll(bytes, to: descriptor) {
+                    throw ExportOutputError(description: "cannot write \(directory)/\(candidate): \(String(cString: strerror(code)))")
                 }
                 return candidate
             }
             candidate = relative + "-\(attempt)." + fileExtension
             attempt += 1
+        }
+    }
+
+    /// Writes all of `bytes` to `descriptor` (retrying on EINTR and short writes).
+    ///
+    /// - Returns: `nil` on success, else the errno of the failed `write(2)`.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
+        bytes.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(descriptor, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
         }
     }
 

@@ -170,6 +170,15 @@ struct TBExport: ParsableCommand {
             HParamsRows.write(collector.table(), format: format.export, runName: Self.printedName, to: &hparamsOutput)
             hparamsOutput.flush()
         }
+        // Standard output closed early (piped into `head`) ends quietly; a table file that
+        // could not be written is an error.
+        if kind == .all {
+            for (name, output) in zip(rowKinds.map(\.rawValue) + ["hparams"], tables.map(\.output) + [hparamsOutput]) {
+                if let code = output.failure {
+                    throw ExportOutputError(description: "cannot write \(outputDirectory ?? ".")/\(name).\(format.export.fileExtension): \(String(cString: strerror(code)))")
+                }
+            }
+        }
     }
 
     private func exportPivot(
