@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "CCRC32C"),
         .target(name: "CSkinnyGEMM"),
         .target(name: "CVectorMath"),
+        .target(name: "CLossKernels", dependencies: ["CVectorMath"]),
 
         // MARK: Libraries
         .target(name: "EventRecords", dependencies: ["CCRC32C"]),
@@ -58,7 +59,7 @@ let package = Package(
             dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
         .target(
             name: "Losses",
-            dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CVectorMath"]),
+            dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CLossKernels"]),
         .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
         .target(
@@ -102,7 +103,7 @@ let package = Package(
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
         .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
-        .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "CVectorMath", "TestSupport", "TensorBoard"]),
+        .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "TestSupport", "TensorBoard"]),
         .testTarget(
             name: "ProbeTests", dependencies: ["Probe", "ArrayFiles", "LinearAlgebra", "Training", "TestSupport"],
             exclude: ["Fixtures"]),
@@ -116,7 +117,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath", "CLossKernels"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -6,12 +6,7 @@
 // The 16-lane helpers are always inlined, so no vector crosses a call boundary.
 #pragma clang diagnostic ignored "-Wpsabi"
 
-typedef float vf __attribute__((vector_size(64)));
-typedef int vi __attribute__((vector_size(64)));
-typedef float vf8 __attribute__((vector_size(32)));
-typedef int vi8 __attribute__((vector_size(32)));
-typedef double vd8 __attribute__((vector_size(64)));
-typedef long long vl8 __attribute__((vector_size(64)));
+#include "CVectorMathLanes.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -73,19 +68,6 @@ void CVectorMath_addTransposePanel(int level, float *a, ptrdiff_t n, ptrdiff_t i
     DISPATCH(addTransposePanelKernel, a, n, i0)
 }
 
-void CVectorMath_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
-                                  float shift, double *rowExpSums, double *columnExpSums, double *columnDifferences) {
-    DISPATCH(sigmoidExpPanelKernel, c, e, n, i0, scale, bias, shift, rowExpSums, columnExpSums, columnDifferences)
-}
-
-void CVectorMath_sigmoidGradientTilePair(int level, const float *c, float *eg, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t j0,
-                                         float scale, float bias, float gamma, float gradientScale, float klFactor,
-                                         float shift, const float *inverseRowSums, const float *inverseColumnSums,
-                                         const float *columnLSE, const float *rowLSE, const float *kl, double *sums) {
-    DISPATCH(sigmoidGradientTilePairKernel, c, eg, n, i0, j0, scale, bias, gamma, gradientScale, klFactor, shift,
-             inverseRowSums, inverseColumnSums, columnLSE, rowLSE, kl, sums)
-}
-
 void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t rows, ptrdiff_t d, float epsilon,
                                float *norms) {
     DISPATCH(normalizeRowsKernel, x, y, rows, d, epsilon, norms)
@@ -94,9 +76,4 @@ void CVectorMath_normalizeRows(int level, const float *x, float *y, ptrdiff_t ro
 void CVectorMath_normalizeRowsBackward(int level, float *g, const float *y, ptrdiff_t rows, ptrdiff_t d,
                                        const float *norms, float epsilon) {
     DISPATCH(normalizeRowsBackwardKernel, g, y, rows, d, norms, epsilon)
-}
-
-double CVectorMath_sparsemaxRow(int level, const float *c, float *g, ptrdiff_t n, ptrdiff_t self, ptrdiff_t partner,
-                                float floor, double weight, double *scratch) {
-    DISPATCH(sparsemaxRowKernel, c, g, n, self, partner, floor, weight, scratch)
 }

@@ -1,5 +1,4 @@
 import ProcessRuntime
-import CVectorMath
 public import LinearAlgebra
 public import ScalarLogging
 
@@ -229,7 +228,7 @@ public struct QAReLoss: Sendable {
         let m = cosine.rows, floor = similarityFloor
         var rowTotals = [Double](repeating: 0, count: m)
         if Scalar.self == Float.self {
-            // The same scores and threshold (in Double) in `CVectorMath`: a lower bound of τ
+            // The same scores and threshold (in Double) in `CLossKernels`: a lower bound of τ
             // from 16 of the row's scores, then the fixed point on the scores above it (a few
             // dozen of hundreds); each row of G written over its row of C (one N×N buffer).
             var g = cosine
@@ -239,8 +238,8 @@ public struct QAReLoss: Sendable {
                     RowParallelism.forEachChunk(rows: m, work: 8 * m * m) { _, rows in
                         var scratch = [Double](repeating: 0, count: 2 * (m + 8))
                         for r in rows {
-                            totals[r] = CVectorMath_sparsemaxRow(
-                                VectorMath.best.rawValue, gp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),
+                            totals[r] = LossKernels.sparsemaxRow(
+                                VectorMath.best, gp + r * m, gp + r * m, m, r, r ^ 1, clamped ? Float(floor) : -.infinity, weight / Double(m),
                                 &scratch)
                         }
                     }

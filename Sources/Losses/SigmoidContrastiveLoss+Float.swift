@@ -1,9 +1,8 @@
 import ProcessRuntime
-import CVectorMath
 import LinearAlgebra
 
 extension SigmoidContrastiveLoss {
-    /// `pairTerms` for Float input, in two passes of the `CVectorMath` sigmoid kernels over
+    /// `pairTerms` for Float input, in two passes of the `CLossKernels` sigmoid kernels over
     /// 16 × 16 tiles (16 lanes, run-time instruction set, work over the processors; sums in
     /// Double), followed by the gradient products.
     ///
@@ -86,7 +85,7 @@ extension SigmoidContrastiveLoss {
     private static func passes(
         c: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, n: Int, scale: Double, bias: Double, gamma: Double, alpha: Double
     ) -> PairTerms {
-        let level = VectorMath.best.rawValue
+        let level = VectorMath.best
         let (s, b, shift) = (Float(scale), Float(bias), Float(scale + bias))
         let panels = (n + 15) / 16
         // Both passes run over the tile pairs (I, J ≥ I) of each panel I. Pass 1 costs an
@@ -104,7 +103,7 @@ extension SigmoidContrastiveLoss {
             nonisolated(unsafe) let (c, e, p) = (c, g, pBuffer.baseAddress!)
             forEachPanel { chunk, panel in
                 let base = p + 3 * chunk * n
-                CVectorMath_sigmoidExpPanel(level, c, e, n, 16 * panel, s, b, shift, base, base + n, base + 2 * n)
+                LossKernels.sigmoidExpPanel(level, c, e, n, 16 * panel, s, b, shift, base, base + n, base + 2 * n)
             }
         }
         var rowSums = [Double](repeating: 0, count: n), columnSums = rowSums, columnDifferences = rowSums
@@ -131,7 +130,7 @@ extension SigmoidContrastiveLoss {
             nonisolated(unsafe) let (c, eg, sp) = (c, g, sBuffer.baseAddress!)
             forEachPanel { chunk, panel in
                 for other in panel..<panels {
-                    CVectorMath_sigmoidGradientTilePair(
+                    LossKernels.sigmoidGradientTilePair(
                         level, c, eg, n, 16 * panel, 16 * other, s, b, Float(gamma), gradientScale, klFactor, shift, inverseRowSums,
                         inverseColumnSums, columnLSEFloat, rowLSEFloat, klFloat, sp + 3 * chunk)
                 }

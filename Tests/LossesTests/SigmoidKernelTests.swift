@@ -1,11 +1,11 @@
 import ProcessRuntime
-import CVectorMath
 import Foundation
 import LinearAlgebra
+@testable import Losses
 import TestSupport
 import Testing
 
-/// The sigmoid loss's two Float passes (`CVectorMath_sigmoidExpPanel`, `…GradientTilePair`),
+/// The sigmoid loss's two Float passes (`LossKernels.sigmoidExpPanel`, `…GradientTilePair`),
 /// run as the loss runs them, entry by entry against the same formulas in Double (spec §A.2–A.3
 /// with the shared shift s + b): the row, column and difference sums of pass 1 to 2·10⁻⁶
 /// relative, and every entry of G to 4·10⁻⁶ of the largest (a few Float roundings of E's
@@ -59,8 +59,8 @@ import Testing
                 eg.withUnsafeMutableBufferPointer { gp in
                     partials.withUnsafeMutableBufferPointer { pp in
                         for panel in 0..<panels {
-                            CVectorMath_sigmoidExpPanel(
-                                kernels.rawValue, cp.baseAddress!, gp.baseAddress!, n, 16 * panel, s, b, shift, pp.baseAddress!, pp.baseAddress! + n,
+                            LossKernels.sigmoidExpPanel(
+                                kernels, cp.baseAddress!, gp.baseAddress!, n, 16 * panel, s, b, shift, pp.baseAddress!, pp.baseAddress! + n,
                                 pp.baseAddress! + 2 * n)
                         }
                     }
@@ -77,8 +77,8 @@ import Testing
                     sums.withUnsafeMutableBufferPointer { sp in
                         for panel in 0..<panels {
                             for other in panel..<panels {
-                                CVectorMath_sigmoidGradientTilePair(
-                                    kernels.rawValue, cp.baseAddress!, gp.baseAddress!, n, 16 * panel, 16 * other, s, b, Float(gamma), 1 / Float(n),
+                                LossKernels.sigmoidGradientTilePair(
+                                    kernels, cp.baseAddress!, gp.baseAddress!, n, 16 * panel, 16 * other, s, b, Float(gamma), 1 / Float(n),
                                     Float(alpha / Double(n)), shift, inverseRows, inverseColumns, columnLSEF, rowLSEF, klF, sp.baseAddress!)
                             }
                         }
