@@ -46,14 +46,14 @@ let package = Package(
         .target(name: "CLossKernels", dependencies: ["CVectorMath"]),
 
         // MARK: Libraries
-        .target(name: "EventRecords", dependencies: ["CCRC32C"]),
+        .target(name: "EventRecords", dependencies: ["CCRC32C", "ProcessRuntime"]),
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "CTensorBoardProto", "CProtobufC", "Deflate"]),
+            dependencies: ["EventRecords", "ScalarLogging", "ProcessRuntime", "CTensorBoardProto", "CProtobufC", "Deflate"]),
         .target(name: "ProcessRuntime"),
         .target(name: "Deflate", dependencies: ["CZlib"]),
-        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "Deflate"]),
+        .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "ProcessRuntime", "Deflate"]),
         .target(
             name: "LinearAlgebra",
             dependencies: ["ProcessRuntime", "COpenBLAS", "CSkinnyGEMM", "CVectorMath"]),
@@ -62,26 +62,27 @@ let package = Package(
             dependencies: ["LinearAlgebra", "ProcessRuntime", "ScalarLogging", "CLossKernels"]),
         .target(name: "Probe", dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
         .target(name: "Margins", dependencies: ["TensorBoard", "Losses"]),
+        .target(name: "ToolSupport", dependencies: ["ProcessRuntime"]),
         .target(
             name: "Training",
-            dependencies: ["LinearAlgebra", "ArrayFiles"]),
+            dependencies: ["LinearAlgebra", "ArrayFiles", "ProcessRuntime"]),
 
         // MARK: Tools (thin argument parsing over the libraries)
         .executableTarget(
             name: "tb-log",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "tb-export",
-            dependencies: ["TensorBoard", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "extract-margins",
-            dependencies: ["Margins", "Losses", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Margins", "Losses", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "linear-probe",
-            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
-            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "run-examples",
             dependencies: [
@@ -98,10 +99,12 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ScalarLogging", "LinearAlgebra"],
             path: "Tests/TestSupport"),
+        // A child process for the exit-flush tests (never closes its writers).
+        .executableTarget(name: "writer-exit-check", dependencies: ["TensorBoard"], path: "Tests/WriterExitCheck"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
-        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport", "writer-exit-check"]),
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
-        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "Deflate", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
         .testTarget(name: "LossesTests", dependencies: ["Losses", "LinearAlgebra", "ProcessRuntime", "TestSupport", "TensorBoard"]),
         .testTarget(
@@ -109,7 +112,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
-        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra"]),
+        .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra", "ToolSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 public import LinearAlgebra
 import Deflate
 
@@ -102,18 +103,26 @@ public enum DatasetIO {
 
     /// Reads an `.npy` file straight into an array of its dtype (one copy of the data in memory).
     static func readNPY(_ path: String) throws(ArrayFileError) -> NPYArray {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot open file" : "no such file")
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
         defer { try? handle.close() }
         let head: Data
-        do { head = try handle.read(upToCount: 1 << 16) ?? Data() } catch { throw .unreadable(path: path, reason: "\(error)") }
+        do { head = try handle.read(upToCount: 1 << 16) ?? Data() } catch { throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error)) }
         let header: NPYArray.Header
         do { header = try NPYArray.parseHeader(head, path: path) } catch { throw .unreadable(path: path, reason: error.description.replacingOccurrences(of: path + ": ", with: "")) }
-        let count = header.shape.reduce(1, *)
+        let count = header.elementCount
         let fd = handle.fileDescriptor
+        // The shape is checked against the file's size before anything is allocated.
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .unreadable(path: path, reason: SystemCallText.describe(errno: errno)) }
+        let available = Swift.max(0, Int(status.st_size) - header.dataOffset)
+        guard available >= header.byteCount else {
+            throw .unreadable(path: path, reason: "data section has \(available) bytes, shape \(header.shape) needs \(header.byteCount); the file is truncated")
+        }
         func read<T>(_: T.Type) throws(ArrayFileError) -> [T] {
-            let bytes = count * MemoryLayout<T>.size
+            let bytes = header.byteCount
             var failure: ArrayFileError?
             let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let raw = UnsafeMutableRawBufferPointer(buffer)
@@ -162,46 +171,48 @@ struct NPZArchive {
     init(path: String) throws(ArrayFileError) {
         self.path = path
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read file" : "no such file")
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
-        let bytes = data
-        func u16(_ o: Int) -> Int { Int(bytes[bytes.startIndex + o]) | Int(bytes[bytes.startIndex + o + 1]) << 8 }
-        func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
-        func u64(_ o: Int) -> Int { u32(o) | u32(o + 4) << 32 }
+        let bytes = ZipBytes(data: data, path: path)
         // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
         var eocd = -1
         var o = bytes.count - 22
         while o >= Swift.max(0, bytes.count - 65_557) {
-            if u32(o) == 0x0605_4b50 { eocd = o; break }
+            if try bytes.u32(o) == 0x0605_4b50 { eocd = o; break }
             o -= 1
         }
         guard eocd >= 0 else { throw .unreadable(path: path, reason: "not a ZIP/.npz archive (no end of central directory)") }
-        var entryCount = u16(eocd + 10)
-        var directory = u32(eocd + 16)
+        var entryCount = try bytes.u16(eocd + 10)
+        var directory = try bytes.u32(eocd + 16)
         // ZIP64 end of central directory locator just before the EOCD.
-        if (directory == 0xFFFF_FFFF || entryCount == 0xFFFF), eocd >= 20, u32(eocd - 20) == 0x0706_4b50 {
-            let record = u64(eocd - 12)
-            entryCount = u64(record + 32)
-            directory = u64(record + 48)
+        if directory == 0xFFFF_FFFF || entryCount == 0xFFFF, eocd >= 20, try bytes.u32(eocd - 20) == 0x0706_4b50 {
+            let record = try bytes.offset(bytes.u64(eocd - 12), "ZIP64 end of central directory")
+            entryCount = try bytes.u64(record + 32)
+            directory = try bytes.u64(record + 48)
+        }
+        // Each central-directory entry takes at least 46 bytes: a count the file cannot hold
+        // is damage, not a reason to loop or allocate.
+        guard entryCount <= bytes.count / 46 else {
+            throw .unreadable(path: path, reason: "damaged ZIP central directory (\(entryCount) entries in \(bytes.count) bytes)")
         }
         var entries = [Entry]()
-        o = directory
+        o = try bytes.offset(directory, "central directory")
         for _ in 0..<entryCount {
-            guard o + 46 <= bytes.count, u32(o) == 0x0201_4b50 else { throw .unreadable(path: path, reason: "damaged ZIP central directory") }
-            let method = UInt16(u16(o + 10))
-            var compressed = u32(o + 20), size = u32(o + 24)
-            let nameLength = u16(o + 28), extraLength = u16(o + 30), commentLength = u16(o + 32)
-            var offset = u32(o + 42)
-            let name = String(decoding: bytes[(bytes.startIndex + o + 46)..<(bytes.startIndex + o + 46 + nameLength)], as: UTF8.self)
+            guard o <= bytes.count - 46, try bytes.u32(o) == 0x0201_4b50 else { throw .unreadable(path: path, reason: "damaged ZIP central directory") }
+            let method = UInt16(try bytes.u16(o + 10))
+            var compressed = try bytes.u32(o + 20), size = try bytes.u32(o + 24)
+            let nameLength = try bytes.u16(o + 28), extraLength = try bytes.u16(o + 30), commentLength = try bytes.u16(o + 32)
+            var offset = try bytes.u32(o + 42)
+            let name = String(decoding: try bytes.slice(o + 46, nameLength), as: UTF8.self)
             var e = o + 46 + nameLength
             let extraEnd = e + extraLength
             while e + 4 <= extraEnd {
-                let id = u16(e), length = u16(e + 2)
+                let id = try bytes.u16(e), length = try bytes.u16(e + 2)
                 if id == 0x0001 {
                     var p = e + 4
-                    if size == 0xFFFF_FFFF { size = u64(p); p += 8 }
-                    if compressed == 0xFFFF_FFFF { compressed = u64(p); p += 8 }
-                    if offset == 0xFFFF_FFFF { offset = u64(p) }
+                    if size == 0xFFFF_FFFF { size = try bytes.u64(p); p += 8 }
+                    if compressed == 0xFFFF_FFFF { compressed = try bytes.u64(p); p += 8 }
+                    if offset == 0xFFFF_FFFF { offset = try bytes.u64(p) }
                 }
                 e += 4 + length
             }
@@ -211,22 +222,40 @@ struct NPZArchive {
         self.entries = entries
     }
 
+    /// Reads one array. Every offset and size in the archive is checked against the archive's
+    /// length before use, and an entry's announced size against what its compressed bytes can
+    /// inflate to (`Zlib.maximumInflationRatio`), before anything is allocated.
     func array(named name: String) throws(ArrayFileError) -> NPYArray {
         guard let entry = entries.first(where: { $0.name == name + ".npy" || $0.name == name }) else {
             throw .unreadable(path: path, reason: "no array '\(name)'")
         }
-        let o = entry.localHeaderOffset
-        let start = data.startIndex
-        let nameLength = Int(data[start + o + 26]) | Int(data[start + o + 27]) << 8
-        let extraLength = Int(data[start + o + 28]) | Int(data[start + o + 29]) << 8
-        let begin = start + o + 30 + nameLength + extraLength
-        guard begin + entry.compressedSize <= data.endIndex else { throw .unreadable(path: path, reason: "entry \(entry.name) is truncated") }
+        let bytes = ZipBytes(data: data, path: path)
+        let o = try bytes.offset(entry.localHeaderOffset, "local header of \(entry.name)")
+        guard o <= bytes.count - 30, try bytes.u32(o) == 0x0403_4b50 else {
+            throw .unreadable(path: path, reason: "entry \(entry.name): damaged local header at byte offset \(o)")
+        }
+        let nameLength = try bytes.u16(o + 26)
+        let extraLength = try bytes.u16(o + 28)
+        let begin = o + 30 + nameLength + extraLength
+        guard entry.compressedSize >= 0, begin <= bytes.count, entry.compressedSize <= bytes.count - begin else {
+            throw .unreadable(path: path, reason: "entry \(entry.name) is truncated (\(entry.compressedSize) compressed bytes announced past the end of the archive)")
+        }
         let payload: Data
         switch entry.method {
-        case 0: payload = data.subdata(in: begin..<(begin + entry.compressedSize))
+        case 0:
+            guard entry.size == entry.compressedSize else {
+                throw .unreadable(path: path, reason: "entry \(entry.name) is stored but announces \(entry.size) bytes for \(entry.compressedSize) stored bytes")
+            }
+            payload = try bytes.data(begin, entry.compressedSize)
         case 8:
+            guard Zlib.canInflate(to: entry.size, from: entry.compressedSize) else {
+                throw .unreadable(
+                    path: path,
+                    reason: "entry \(entry.name) announces \(entry.size) bytes from \(entry.compressedSize) compressed bytes, more than deflate can produce (1032:1); the archive is damaged")
+            }
+            let start = data.startIndex + begin
             do {
-                payload = Data(try data[begin..<(begin + entry.compressedSize)].withUnsafeBytes { (raw) throws(ZlibError) in
+                payload = Data(try data[start..<(start + entry.compressedSize)].withUnsafeBytes { (raw) throws(ZlibError) in
                     try Zlib.inflateRaw(raw, expectedSize: entry.size)
                 })
             } catch {
@@ -238,6 +267,55 @@ struct NPZArchive {
     }
 }
 
+/// Bounds-checked little-endian reads from a ZIP archive: every offset is checked against
+/// the archive's length, and a read past the end is a typed error naming the offset.
+struct ZipBytes {
+    let data: Data
+    let path: String
+
+    var count: Int { data.count }
+
+    private func check(_ offset: Int, _ length: Int) throws(ArrayFileError) {
+        guard offset >= 0, length >= 0, offset <= data.count, length <= data.count - offset else {
+            throw .unreadable(path: path, reason: "damaged ZIP archive: a field at byte offset \(offset) lies past the end (\(data.count) bytes)")
+        }
+    }
+
+    func u16(_ o: Int) throws(ArrayFileError) -> Int {
+        try check(o, 2)
+        return Int(data[data.startIndex + o]) | Int(data[data.startIndex + o + 1]) << 8
+    }
+
+    func u32(_ o: Int) throws(ArrayFileError) -> Int { try u16(o) | u16(o + 2) << 16 }
+
+    /// A 64-bit field; values above `Int.max` are reported as damage.
+    func u64(_ o: Int) throws(ArrayFileError) -> Int {
+        let high = try u32(o + 4)
+        guard high < 0x8000_0000 else {
+            throw .unreadable(path: path, reason: "damaged ZIP archive: the 64-bit field at byte offset \(o) is out of range")
+        }
+        return try u32(o) | high << 32
+    }
+
+    /// `value` as an offset into the archive, or an error naming `what`.
+    func offset(_ value: Int, _ what: String) throws(ArrayFileError) -> Int {
+        guard value >= 0, value < data.count else {
+            throw .unreadable(path: path, reason: "damaged ZIP archive: the \(what) offset \(value) points past the end (\(data.count) bytes)")
+        }
+        return value
+    }
+
+    func slice(_ o: Int, _ length: Int) throws(ArrayFileError) -> Data.SubSequence {
+        try check(o, length)
+        return data[(data.startIndex + o)..<(data.startIndex + o + length)]
+    }
+
+    func data(_ o: Int, _ length: Int) throws(ArrayFileError) -> Data {
+        try check(o, length)
+        return data.subdata(in: (data.startIndex + o)..<(data.startIndex + o + length))
+    }
+}
+
 /// A CSV file with a header row (comma-separated, optional double quotes).
 struct CSVTable {
     let path: String
@@ -246,8 +324,9 @@ struct CSVTable {
 
     init(path: String) throws(ArrayFileError) {
         self.path = path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not UTF-8 text" : "no such file")
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(path: path, reason: NPYArray.fileErrorReason(error))
         }
         var lines = text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).map { Self.fields(String($0)) }
         guard !lines.isEmpty else { throw .unreadable(path: path, reason: "empty CSV file") }
@@ -298,8 +377,14 @@ struct CSVTable {
         }
         var labels = [Int]()
         for (r, row) in rows.enumerated() {
-            guard let value = Double(row[c]), value == value.rounded(), let label = Int(exactly: value) else {
-                throw .nonNumericCell(path: path, line: r + 2, column: column, text: row[c])
+            // Integers first: a label near Int64.max has no exact Double.
+            if let label = Int(row[c]) {
+                labels.append(label)
+                continue
+            }
+            guard let value = Double(row[c]) else { throw .nonNumericCell(path: path, line: r + 2, column: column, text: row[c]) }
+            guard value == value.rounded(), let label = Int(exactly: value) else {
+                throw .unreadable(path: path, reason: "line \(r + 2): label '\(row[c])' is not an integer in -2^63 … 2^63-1")
             }
             labels.append(label)
         }

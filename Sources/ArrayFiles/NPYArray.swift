@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 public import LinearAlgebra
 
 /// Errors reading or writing NumPy `.npy` files.
@@ -17,6 +18,9 @@ public enum NPYError: Error, Equatable, CustomStringConvertible {
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
     /// A floating-point array was given where integers are needed, or a value does not fit.
     case notIntegral(path: String, index: Int)
+    /// The header's shape has more bytes than any file can hold (the element count or byte
+    /// count overflows a 64-bit integer).
+    case shapeTooLarge(path: String, shape: [Int])
 
     /// One line saying what happened and what to do.
     public var description: String {
@@ -33,6 +37,8 @@ public enum NPYError: Error, Equatable, CustomStringConvertible {
             return "\(path): data section has \(actualBytes) bytes, shape needs \(expectedBytes); the file is truncated"
         case .notIntegral(let path, let index):
             return "\(path): element \(index) is not an integer; labels must be integer-valued"
+        case .shapeTooLarge(let path, let shape):
+            return "\(path): the header declares shape \(shape), more bytes than a file can hold; the header is damaged"
         }
     }
 }
@@ -170,7 +176,7 @@ extension NPYArray {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw .io(path: path, reason: Self.reason(error))
+            throw .io(path: path, reason: Self.fileErrorReason(error))
         }
         try self.init(npyData: data, path: path)
     }
@@ -183,9 +189,7 @@ extension NPYArray {
     /// - Throws: `NPYError` naming the problem.
     public init(npyData data: Data, path: String = "<data>") throws(NPYError) {
         let header = try Self.parseHeader(data, path: path)
-        let count = header.shape.reduce(1, *)
-        let width = header.descriptor.hasSuffix("8") ? 8 : 4
-        let needed = count * width
+        let needed = header.byteCount
         let available = data.count - header.dataOffset
         guard available >= needed else {
             throw .truncated(path: path, expectedBytes: needed, actualBytes: max(0, available))
@@ -215,6 +219,10 @@ extension NPYArray {
         public var shape: [Int]
         /// Byte offset of the first element.
         public var dataOffset: Int
+        /// Number of elements, the product of `shape` (checked: it fits in `Int`).
+        public var elementCount: Int
+        /// Bytes of the data section, `elementCount` times the element width (checked).
+        public var byteCount: Int
     }
 
     /// Parses and validates the header of an `.npy` file (used by memory-mapped readers too).
@@ -270,7 +278,17 @@ extension NPYArray {
             }
             shape.append(dimension)
         }
-        return Header(descriptor: normalized, shape: shape, dataOffset: headerStart + headerLength)
+        // Checked arithmetic: a damaged or hostile header must not overflow the sizes.
+        var elementCount = 1
+        for dimension in shape {
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw .shapeTooLarge(path: path, shape: shape) }
+            elementCount = product
+        }
+        let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: normalized.hasSuffix("8") ? 8 : 4)
+        guard !overflow, byteCount <= Int.max - (headerStart + headerLength) else { throw .shapeTooLarge(path: path, shape: shape) }
+        return Header(
+            descriptor: normalized, shape: shape, dataOffset: headerStart + headerLength, elementCount: elementCount, byteCount: byteCount)
     }
 
     /// Extracts the raw text of `'key': value` from the header's Python dict literal.
@@ -312,20 +330,13 @@ extension NPYArray {
         do {
             try npyData.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw .io(path: path, reason: Self.reason(error))
+            throw .io(path: path, reason: Self.fileErrorReason(error))
         }
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-            let posix = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(posix.rawValue))
-        }
-        if nsError.domain == NSCocoaErrorDomain, nsError.code == NSFileReadNoSuchFileError {
-            return "no such file"
-        }
-        return nsError.localizedDescription
+    /// The `errno` text of a failed Foundation file operation (`No such file or directory`,
+    /// `Is a directory`, ...), never Foundation's raw `NSCocoaErrorDomain` text.
+    package static func fileErrorReason(_ error: any Error) -> String {
+        SystemCallText.describe(fileError: error)
     }
 }

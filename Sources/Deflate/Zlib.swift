@@ -70,34 +70,77 @@ public enum Zlib {
         return output
     }
 
+    /// deflate's largest possible expansion: one compressed byte never inflates to more than
+    /// 1032 bytes (zlib's "Technical Details", zlib.net/zlib_tech.html: the maximum
+    /// compression factor is 1032:1). Readers check an announced size against it before
+    /// inflating.
+    public static let maximumInflationRatio = 1032
+
+    /// Whether `compressedSize` bytes of raw deflate data can inflate to `size` bytes.
+    ///
+    /// - Parameters:
+    ///   - size: The announced decompressed size.
+    ///   - compressedSize: The compressed size.
+    /// - Returns: `false` when the size is negative or above `maximumInflationRatio` times the
+    ///   compressed size (plus one block), with checked arithmetic.
+    public static func canInflate(to size: Int, from compressedSize: Int) -> Bool {
+        guard size >= 0, compressedSize >= 0 else { return false }
+        let (bound, overflow) = compressedSize.multipliedReportingOverflow(by: maximumInflationRatio)
+        return overflow || size <= bound + maximumInflationRatio
+    }
+
     /// Decompresses raw deflate data (RFC 1951, no header), as ZIP entries store it. Calls
     /// `inflateInit2_`/`inflate`/`inflateEnd`.
     ///
+    /// The output buffer grows with the bytes actually produced (doubling from at most
+    /// 64 KiB), never to the announced size up front, so a damaged size field costs no memory
+    /// beyond what the data really inflates to; inflating stops with `sizeMismatch` as soon as
+    /// the output would exceed `expectedSize`.
+    ///
     /// - Parameters:
-    ///   - bytes: Compressed input.
+    ///   - bytes: Compressed input (any length; fed to zlib in pieces of at most 1 GiB).
     ///   - expectedSize: The exact decompressed size (ZIP stores it).
     /// - Returns: The decompressed bytes.
     /// - Throws: `ZlibError`.
     public static func inflateRaw(_ bytes: UnsafeRawBufferPointer, expectedSize: Int) throws(ZlibError) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: expectedSize)
+        guard expectedSize >= 0 else { throw .sizeMismatch(expected: expectedSize, actual: 0) }
         var stream = z_stream()
         var code = inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard code == Z_OK else { throw ZlibError.from(code) }
         defer { inflateEnd(&stream) }
+        let piece = 1 << 30
+        var output = [UInt8](repeating: 0, count: Swift.min(expectedSize, 1 << 16) + 1)
         var produced = 0
-        code = output.withUnsafeMutableBufferPointer { out -> Int32 in
-            stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            stream.avail_in = UInt32(bytes.count)
-            stream.next_out = out.baseAddress
-            stream.avail_out = UInt32(out.count)
-            let result = inflate(&stream, Z_FINISH)
-            produced = out.count - Int(stream.avail_out)
-            return result
-        }
-        guard code == Z_STREAM_END else {
-            throw code == Z_BUF_ERROR || code == Z_OK ? ZlibError.sizeMismatch(expected: expectedSize, actual: produced) : ZlibError.from(code)
+        var consumed = 0
+        code = Z_OK
+        while code != Z_STREAM_END {
+            if produced == output.count {
+                // One byte beyond the expected size is room to detect an over-long stream.
+                guard output.count <= expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: produced) }
+                let grown = Swift.min(output.count * 2, expectedSize + 1)
+                output.append(contentsOf: repeatElement(0, count: grown - output.count))
+            }
+            let inputCount = Swift.min(bytes.count - consumed, piece)
+            let outputCount = Swift.min(output.count - produced, piece)
+            let (status, read, written) = output.withUnsafeMutableBufferPointer { out -> (Int32, Int, Int) in
+                stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.advanced(by: consumed).assumingMemoryBound(to: UInt8.self))
+                stream.avail_in = UInt32(inputCount)
+                stream.next_out = out.baseAddress?.advanced(by: produced)
+                stream.avail_out = UInt32(outputCount)
+                let result = inflate(&stream, Z_NO_FLUSH)
+                return (result, inputCount - Int(stream.avail_in), outputCount - Int(stream.avail_out))
+            }
+            consumed += read
+            produced += written
+            code = status
+            if code == Z_BUF_ERROR || (code == Z_OK && read == 0 && written == 0) {
+                // No progress possible: the input ended before the stream did.
+                throw .sizeMismatch(expected: expectedSize, actual: produced)
+            }
+            guard code == Z_OK || code == Z_STREAM_END else { throw ZlibError.from(code) }
         }
         guard produced == expectedSize else { throw .sizeMismatch(expected: expectedSize, actual: produced) }
+        output.removeSubrange(produced...)
         return output
     }
 }

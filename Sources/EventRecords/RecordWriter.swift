@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -47,8 +48,10 @@ public struct RecordWriterOptions: Sendable {
 ///   `close()` throws `RecordError.closed`.
 /// - Durability: `flush()` hands everything buffered to the disk writer and waits until it has
 ///   reached the kernel (so it survives a killed process); with `synchronizesOnFlush` it also
-///   `fsync`s. Buffered records are written by `close()` and by `deinit`, and at the latest
-///   `flushInterval` seconds after they were written.
+///   `fsync`s. Buffered records are written by `close()` and by `deinit`, at the latest
+///   `flushInterval` seconds after they were written, and when the process exits normally
+///   (`exit`, or returning from `main`) while the writer is still open: an `atexit` handler,
+///   installed when the first writer opens, flushes every open writer.
 public final class RecordWriter: Sendable {
     /// The file's path.
     public let path: String
@@ -65,6 +68,8 @@ public final class RecordWriter: Sendable {
         path: String, options: RecordWriterOptions = RecordWriterOptions(),
         onError: (@Sendable (RecordError) -> Void)? = nil
     ) throws(RecordError) {
+        // A NUL byte would silently cut the path short in open(2).
+        if path.utf8.contains(0) { throw .openFailed(path: path, reason: "the path contains a NUL byte") }
         var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND
         if options.createsExclusively { flags |= O_EXCL }
         let fd = open(path, flags, 0o644)
@@ -76,6 +81,7 @@ public final class RecordWriter: Sendable {
         self.path = path
         core = RecordWriterCore(fd: fd, path: path, options: options, onError: onError)
         core.start()
+        OpenRecordWriters.register(core)
     }
 
     deinit {
@@ -158,6 +164,7 @@ final class RecordWriterCore: @unchecked Sendable {
     private var bufferStart = Date()
     private var dropped = 0
     private var accepted = 0
+    private var backgroundThread: pthread_t?
 
     init(fd: Int32, path: String, options: RecordWriterOptions, onError: (@Sendable (RecordError) -> Void)?) {
         self.fd = fd
@@ -241,7 +248,19 @@ final class RecordWriterCore: @unchecked Sendable {
         if let storedError { throw storedError }
     }
 
+    /// Flushes from the process's exit handler: hands the buffer to the background thread and
+    /// waits for it, unless called on that thread itself (an `onError` callback that exits),
+    /// which would wait for itself. Errors are dropped.
+    func flushAtExit() {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return }
+        if let backgroundThread, pthread_equal(backgroundThread, pthread_self()) != 0 { return }
+        try? flushLocked(synchronize: options.synchronizesOnFlush)
+    }
+
     func close() throws(RecordError) {
+        OpenRecordWriters.unregister(self)
         condition.lock()
         if closed {
             condition.unlock()
@@ -262,6 +281,7 @@ final class RecordWriterCore: @unchecked Sendable {
     /// requests, and exits when stopping with nothing left to write.
     private func run() {
         condition.lock()
+        backgroundThread = pthread_self()
         while true {
             if queue.isEmpty && syncsDone == syncRequests {
                 if stopping { break }
@@ -315,18 +335,7 @@ final class RecordWriterCore: @unchecked Sendable {
 
     /// `write(2)` until every byte is written, retrying on EINTR and partial writes.
     private func writeAll(_ bytes: [UInt8]) -> RecordError? {
-        bytes.withUnsafeBytes { raw -> RecordError? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .writeFailed(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += n
-            }
-            return nil
-        }
+        guard let code = bytes.withUnsafeBytes({ SystemCallText.writeAll($0, to: fd) }) else { return nil }
+        return .writeFailed(path: path, reason: SystemCallText.describe(errno: code))
     }
 }

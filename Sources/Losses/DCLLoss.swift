@@ -53,7 +53,7 @@ public struct DCLLoss: Sendable {
     ///   −∞ or −9e15) or a non-finite entry.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
+    func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
         loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
     ) {
         // In the input's precision (the originals run float32 on float32 input); sums in Double.

@@ -79,7 +79,7 @@ public struct QAReLoss: Sendable {
     ///   divides by N(N−1) = 0 and returns inf); LAPACK failures.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(input: Matrix<Scalar>, step: Int? = nil) throws -> ContrastiveLossResult<Scalar> {
+    func forward<Scalar: BLASScalar>(input: Matrix<Scalar>, step: Int? = nil) throws -> ContrastiveLossResult<Scalar> {
         guard input.rows % 2 == 0, input.rows > 0 else {
             throw LossError.shapeMismatch(what: "input", expected: "an even, positive number of rows (interleaved views)", actual: "\(input.rows) rows")
         }

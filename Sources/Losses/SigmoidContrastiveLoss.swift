@@ -3,7 +3,7 @@ public import LinearAlgebra
 public import ScalarLogging
 
 /// The value and gradients of the sigmoid contrastive loss.
-public struct SigmoidContrastiveResult<Scalar: BLASScalar>: Sendable {
+struct SigmoidContrastiveResult<Scalar: BLASScalar>: Sendable {
     /// total = sigmoid part + α·invariance, in nats.
     public var loss: Double
     /// The KL invariance term (not multiplied by α), in nats.
@@ -42,6 +42,9 @@ public struct SigmoidContrastiveLoss: Sendable {
     public var alpha: Double
     /// Receives `<prefix>total`, `kl`, `scale` (unclamped exp τ), `bias`, `gamma` each step.
     public var logger: (any ScalarLogger)?
+    /// Confidence-penalty exponent γ ≥ 0 that `evaluate` uses (default 1, the start of the
+    /// training script's `CosineGammaSchedule`); set it each step from the schedule.
+    public var gamma: Double
     /// Prefix of logged tags (default "sigmoid/").
     public var tagPrefix: String
 
@@ -52,17 +55,20 @@ public struct SigmoidContrastiveLoss: Sendable {
     ///   - bias: b (default −5).
     ///   - maxScale: Clamp of exp(τ), > 0 (default 5).
     ///   - alpha: α ≥ 0 (default 0, the function's).
+    ///   - gamma: γ ≥ 0 for `evaluate` (default 1).
     ///   - logger: Optional logger.
     ///   - tagPrefix: Prefix of logged tags.
-    /// - Throws: `LossError.invalidParameter` for a non-finite τ or b, maxScale ≤ 0 or α < 0.
+    /// - Throws: `LossError.invalidParameter` for a non-finite τ or b, maxScale ≤ 0, α < 0 or γ < 0.
     public init(
-        logScale: Double = Double.logarithm(5), bias: Double = -5, maxScale: Double = 5, alpha: Double = 0, logger: (any ScalarLogger)? = nil,
-        tagPrefix: String = "sigmoid/"
+        logScale: Double = Double.logarithm(5), bias: Double = -5, maxScale: Double = 5, alpha: Double = 0, gamma: Double = 1,
+        logger: (any ScalarLogger)? = nil, tagPrefix: String = "sigmoid/"
     ) throws(LossError) {
-        guard logScale.isFinite else { throw .invalidParameter(name: "tau", value: "\(logScale)", reason: "must be finite") }
-        guard bias.isFinite else { throw .invalidParameter(name: "b", value: "\(bias)", reason: "must be finite") }
-        guard maxScale > 0, maxScale.isFinite else { throw .invalidParameter(name: "max_tau", value: "\(maxScale)", reason: "must be a positive finite number") }
+        guard logScale.isFinite else { throw .invalidParameter(name: "logScale", value: "\(logScale)", reason: "must be finite") }
+        guard bias.isFinite else { throw .invalidParameter(name: "bias", value: "\(bias)", reason: "must be finite") }
+        guard maxScale > 0, maxScale.isFinite else { throw .invalidParameter(name: "maxScale", value: "\(maxScale)", reason: "must be a positive finite number") }
         guard alpha >= 0, alpha.isFinite else { throw .invalidParameter(name: "alpha", value: "\(alpha)", reason: "must be ≥ 0") }
+        guard gamma >= 0, gamma.isFinite else { throw .invalidParameter(name: "gamma", value: "\(gamma)", reason: "must be ≥ 0") }
+        self.gamma = gamma
         self.logScale = logScale
         self.bias = bias
         self.maxScale = maxScale
@@ -82,7 +88,7 @@ public struct SigmoidContrastiveLoss: Sendable {
     /// - Throws: `LossError` for mismatched shapes, an empty batch, non-finite input or γ < 0.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(online: Matrix<Scalar>, target: Matrix<Scalar>, gamma: Double, step: Int? = nil) throws
+    func forward<Scalar: BLASScalar>(online: Matrix<Scalar>, target: Matrix<Scalar>, gamma: Double, step: Int? = nil) throws
         -> SigmoidContrastiveResult<Scalar>
     {
         try forward(online: [online], target: [target], gamma: gamma, step: step, pairs: [(0, 0)])
@@ -101,7 +107,7 @@ public struct SigmoidContrastiveLoss: Sendable {
     /// - Throws: `LossError` for mismatched view shapes, fewer online than target views, or no pair.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int? = nil) throws
+    func forward<Scalar: BLASScalar>(online: [Matrix<Scalar>], target: [Matrix<Scalar>], gamma: Double, step: Int? = nil) throws
         -> SigmoidContrastiveResult<Scalar>
     {
         guard online.count >= target.count, !target.isEmpty else {

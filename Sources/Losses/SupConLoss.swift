@@ -3,7 +3,7 @@ public import LinearAlgebra
 public import ScalarLogging
 
 /// The value and gradient of a contrastive loss on one input tensor.
-public struct ContrastiveLossResult<Scalar: BLASScalar>: Sendable {
+struct ContrastiveLossResult<Scalar: BLASScalar>: Sendable {
     /// The loss, in nats.
     public var loss: Double
     /// ∂loss/∂input, same shape and layout as the input.
@@ -76,7 +76,7 @@ public struct SupConLoss: Sendable {
     ///   batch where every anchor's denominator is empty (bsz = 1 and V = 1: the original gives NaN).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(
+    func forward<Scalar: BLASScalar>(
         features: Matrix<Scalar>, viewCount: Int, labels: [Int]? = nil, mask: Matrix<Double>? = nil, step: Int? = nil
     ) throws -> ContrastiveLossResult<Scalar> {
         guard viewCount >= 1, features.rows % viewCount == 0 else {
@@ -255,7 +255,7 @@ public struct NTXentLoss: Sendable {
     /// - Throws: `LossError` for mismatched shapes, an empty batch or a non-finite entry.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
+    func forward<Scalar: BLASScalar>(view0: Matrix<Scalar>, view1: Matrix<Scalar>, step: Int? = nil) throws -> (
         loss: Double, gradient0: Matrix<Scalar>, gradient1: Matrix<Scalar>
     ) {
         var views = try StackedViews(view0: view0, view1: view1)

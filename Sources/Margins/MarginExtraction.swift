@@ -166,17 +166,33 @@ public func extractMargins(path: String, options: MarginExtractionOptions = Marg
             guard last.value.isFinite else { throw .nonFiniteValue(tag: tag, step: last.step, value: last.value) }
             values.append(last.value)
         }
-        if let value = values.last, value < 0 { throw .nonFiniteValue(tag: tag, step: last.step, value: value) }
+        if let value = values.last, value < 0 { throw .negativeValue(tag: tag, step: last.step, value: value) }
         steps.append(last.step)
     }
     return ExtractedMargins(run: run.name, variant: variant, tags: tags, values: values, steps: steps, files: run.eventFiles, damage: damage)
 }
 
 /// `i` for a tag `C{i}-C{i+1}`, else `nil`.
+///
+/// Indices are decimal digits only (no sign) and below `maximumMarginIndex`, so `i + 1`
+/// cannot overflow whatever a tag says (`C9223372036854775807-C0` is simply not a margin tag).
 func parseMultiTag(_ tag: Substring) -> Int? {
     guard tag.hasPrefix("C"), let dash = tag.firstIndex(of: "-") else { return nil }
-    guard let i = Int(tag[tag.index(after: tag.startIndex)..<dash]), i >= 0 else { return nil }
+    let first = tag[tag.index(after: tag.startIndex)..<dash]
     let rest = tag[tag.index(after: dash)...]
-    guard rest.hasPrefix("C"), let j = Int(rest.dropFirst()), j == i + 1 else { return nil }
+    guard rest.hasPrefix("C") else { return nil }
+    let second = rest.dropFirst()
+    guard let i = marginIndex(first), let j = marginIndex(second), j == i + 1 else { return nil }
     return i
+}
+
+/// The largest margin index a tag may carry: CLOC has one margin per pair of adjacent
+/// classes, and no loss of this package takes more than a million classes.
+let maximumMarginIndex = 1_000_000
+
+private func marginIndex(_ text: Substring) -> Int? {
+    guard !text.isEmpty, text.utf8.count <= 7, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+        let value = Int(text), value <= maximumMarginIndex
+    else { return nil }
+    return value
 }

@@ -18,6 +18,8 @@ public enum MarginExtractionError: Error, Equatable, CustomStringConvertible {
     case variantNotFound(variant: String, run: String, availableTags: [String])
     /// An extracted margin is NaN or infinite.
     case nonFiniteValue(tag: String, step: Int64, value: Double)
+    /// An extracted margin is negative (CLOC's margins are softplus outputs, ≥ 0).
+    case negativeValue(tag: String, step: Int64, value: Double)
     /// `--step` is earlier than every logged step of a tag.
     case stepBeforeFirst(step: Int64, tag: String, firstStep: Int64)
     /// An option has an invalid value.
@@ -39,6 +41,8 @@ public enum MarginExtractionError: Error, Equatable, CustomStringConvertible {
         case .variantNotFound(let variant, let run, let tags):
             return "run '\(run)' has no \(variant)-margin tags; tags present: \(tags.prefix(20).joined(separator: ", "))"
         case .nonFiniteValue(let tag, let step, let value): return "margin \(tag) is \(value) at step \(step); a margin must be finite (the phase-one run diverged?)"
+        case .negativeValue(let tag, let step, let value):
+            return "margin \(tag) is \(value) at step \(step); a margin must be ≥ 0 (were raw θ values logged instead of softplus(θ)?)"
         case .stepBeforeFirst(let step, let tag, let first): return "--step \(step) is before the first logged step of \(tag) (\(first))"
         case .invalidOption(let message): return message
         }

@@ -107,6 +107,7 @@ public struct ProbeReport: Sendable, Codable {
 /// - Throws: `ProbeError` naming the first problem (the first non-finite row and column).
 func validate<Scalar: BLASScalar>(train: Matrix<Scalar>, trainLabels: [Int], test: Matrix<Scalar>, testLabels: [Int]) throws(ProbeError) {
     guard train.rows > 0 else { throw .emptyTrainingSet }
+    guard test.rows > 0 else { throw .emptyTestSet }
     guard train.rows == trainLabels.count else { throw .rowCountMismatch(features: train.rows, labels: trainLabels.count, what: "training set") }
     guard test.rows == testLabels.count else { throw .rowCountMismatch(features: test.rows, labels: testLabels.count, what: "test set") }
     guard train.columns == test.columns else { throw .featureCountMismatch(train: train.columns, test: test.columns) }

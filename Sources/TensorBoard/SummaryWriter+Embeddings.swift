@@ -30,7 +30,8 @@ extension SummaryWriter {
     ///   - tag: Embedding name (default "default").
     ///   - step: Global step (default 0).
     /// - Throws: `SummaryWriterError.invalidArgument` when the metadata or image count differs
-    ///   from the rows, rows have different lengths, or values are not finite; a file error.
+    ///   from the rows, rows have different lengths, or values are not finite;
+    ///   `.invalidPathComponent` for an empty tag, `.`, `..` or one with NUL; a file error.
     public func addEmbedding(
         _ matrix: [[Double]], metadata: [[String]]? = nil, metadataHeader: [String]? = nil, labelImages: [UInt8]? = nil,
         imageShape: [Int]? = nil, tag: String = "default", step: Int = 0
@@ -53,6 +54,7 @@ extension SummaryWriter {
         }
         guard step >= 0 else { throw .negativeStep(step) }
         let escaped = tag.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2f").replacingOccurrences(of: "\\", with: "%5c")
+        try PathComponent.validate(escaped, role: "embedding tag")
         let subdirectory = String(format: "%05d", step) + "/" + escaped
         let directory = logDirectory + "/" + subdirectory
         var embedding = ProjectorEmbedding(tensorName: tag + ":" + String(format: "%05d", step), tensorPath: subdirectory + "/tensors.tsv")

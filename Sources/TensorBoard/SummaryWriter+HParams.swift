@@ -14,11 +14,14 @@ extension SummaryWriter {
     ///   - hparams: Name → value, in display order.
     ///   - metrics: Metric tag → value, in display order.
     ///   - discreteDomains: Optional allowed values per hparam (torch `hparam_domain_discrete`).
-    ///   - runName: Sub-run name (default: the current Unix time).
+    ///   - runName: Sub-run name, a relative path inside the log directory (default: the
+    ///     current Unix time).
     ///   - step: Step of the metric scalars (default 0).
     /// - Returns: The sub-run's directory.
     /// - Throws: `SummaryWriterError.invalidArgument` for empty or duplicate names, non-finite
-    ///   numbers, or a domain whose values are of another type; a write error.
+    ///   numbers, or a domain whose values are of another type; `.invalidPathComponent` for a
+    ///   run name that is absolute or has an empty, `.` or `..` component or a NUL byte (it
+    ///   may have several components, `sweep/run1`); a write error.
     @discardableResult
     public func addHparams(
         _ hparams: [(String, HParamValue)], metrics: [(String, Double)], discreteDomains: [String: [HParamValue]] = [:],
@@ -36,6 +39,7 @@ extension SummaryWriter {
             throw .invalidArgument("hparams: metric tags must be non-empty and distinct")
         }
         let name = runName ?? String(Date().timeIntervalSince1970)
+        try PathComponent.validateRelativePath(name, role: "addHparams run name")
         let directory = logDirectory + "/" + name
         let writer = try SummaryWriter(logDirectory: directory, options: subWriterOptions)
         let contents: [(String, [UInt8])] = [

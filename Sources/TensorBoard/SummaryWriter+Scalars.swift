@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 extension SummaryWriter {
     /// Open sub-run writers kept by `addScalars` before they are closed and reopened on demand.
@@ -9,8 +8,10 @@ extension SummaryWriter {
     ///
     /// torch's layout (spec §3.3): each key gets the run `<logdir>/<mainTag with "/" → "_">_<key>`
     /// and a cached writer there, which writes a scalar tagged `mainTag`; TensorBoard draws the
-    /// keys as runs in one chart. At most `maximumOpenSubWriters` stay open: beyond that the
-    /// cache is closed and writers are reopened (a new file in the same run) as needed.
+    /// keys as runs in one chart. At most `maximumOpenSubWriters` stay open (more only while
+    /// more threads use them at once): beyond that the least recently used idle writer is
+    /// closed and reopened (a new file in the same run) when needed again. A writer in use by
+    /// one thread is never closed by another, so concurrent calls lose nothing.
     /// Prefer `addScalar("main/key", …)`, which needs no extra files.
     ///
     /// - Parameters:
@@ -18,31 +19,17 @@ extension SummaryWriter {
     ///   - values: Key → value.
     ///   - step: Global step.
     ///   - wallTime: Seconds since the Unix epoch (default now).
-    /// - Throws: `SummaryWriterError.invalidArgument` for an empty key or one containing "/" or
-    ///   ".."; a write error.
+    /// - Throws: `SummaryWriterError.invalidPathComponent` for a key that is empty, `.` or `..`,
+    ///   or contains `/` or NUL (also for a main tag with NUL); a write error.
     public func addScalars(_ mainTag: String, _ values: [String: Double], step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
         let prefix = mainTag.replacingOccurrences(of: "/", with: "_")
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, !key.contains("/"), key != ".." else {
-                throw .invalidArgument("addScalars: key '\(key)' must be non-empty and contain no '/'")
+            try PathComponent.validate(key, role: "addScalars key")
+            let run = prefix + "_" + key
+            try PathComponent.validate(run, role: "addScalars run")
+            try withSubWriter(logDirectory + "/" + run) { writer throws(SummaryWriterError) in
+                try writer.addScalar(mainTag, value, step: step, wallTime: wallTime)
             }
-            let directory = logDirectory + "/" + prefix + "_" + key
-            let cached = openSubWriters.withLock { $0[directory] }
-            let writer: SummaryWriter
-            if let cached {
-                writer = cached
-            } else {
-                if openSubWriters.withLock({ $0.count }) >= Self.maximumOpenSubWriters {
-                    let all = openSubWriters.withLock { dictionary in
-                        defer { dictionary.removeAll() }
-                        return Array(dictionary.values)
-                    }
-                    for old in all { try old.close() }
-                }
-                writer = try SummaryWriter(logDirectory: directory, options: subWriterOptions)
-                openSubWriters.withLock { $0[directory] = writer }
-            }
-            try writer.addScalar(mainTag, value, step: step, wallTime: wallTime)
         }
     }
 }

@@ -1,6 +1,7 @@
 public import EventRecords
 public import ScalarLogging
 import Foundation
+import ProcessRuntime
 import Synchronization
 
 /// Writes TensorBoard event files: the Swift counterpart of torch's
@@ -32,9 +33,13 @@ public final class SummaryWriter: Sendable {
     public let scalarEncoding: ScalarEncoding
     let records: RecordWriter
     private let tagsWithMetadata = Mutex<Set<String>>([])
-    let openSubWriters = Mutex<[String: SummaryWriter]>([:])
+    let openSubWriters = Mutex(SubWriterTable())
     let subWriterOptions: RecordWriterOptions
     let embeddings = Mutex<[ProjectorEmbedding]>([])
+
+    /// File names tried before giving up: a name is taken only by a file of this process
+    /// written in the same second, so a long run of collisions means the path is unusable.
+    static let maximumFileNameAttempts = 1000
 
     /// Process-wide file counter, as TF2 / tensorboard / torch use (spec §3.1).
     private static let fileCounter = Atomic<Int>(0)
@@ -51,12 +56,15 @@ public final class SummaryWriter: Sendable {
     ///   - onError: Called once, on the background thread, with the first write error.
     ///   - startWallTime: Wall time of the leading `file_version` event and of the file name
     ///     (default: now); fix it to produce byte-identical files.
-    /// - Throws: `SummaryWriterError.cannotCreateDirectory`, `.invalidWallTime` or `.record`.
+    /// - Throws: `SummaryWriterError.cannotCreateDirectory`, `.invalidWallTime`, `.record`, or
+    ///   `.invalidPathComponent` for a suffix with `/` or NUL or a directory with NUL.
     public init(
         logDirectory: String, filenameSuffix: String = "", scalarEncoding: ScalarEncoding = .simpleValue,
         purgeStep: Int? = nil, options: RecordWriterOptions = RecordWriterOptions(),
         onError: (@Sendable (RecordError) -> Void)? = nil, startWallTime: Double? = nil
     ) throws(SummaryWriterError) {
+        try PathComponent.validateSuffix(filenameSuffix, role: "filename suffix")
+        if logDirectory.utf8.contains(0) { throw .invalidPathComponent(logDirectory, role: "log directory", problem: .nulByte) }
         do {
             try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
         } catch {
@@ -71,12 +79,14 @@ public final class SummaryWriter: Sendable {
         var exclusive = options
         exclusive.createsExclusively = true
         var opened: (String, RecordWriter)?
+        var attempts = 0
         while opened == nil {
             let counter = Self.fileCounter.wrappingAdd(1, ordering: .relaxed).oldValue
             let path = logDirectory + "/events.out.tfevents.\(seconds).\(host).\(pid).\(counter)\(filenameSuffix)"
+            attempts += 1
             do {
                 opened = (path, try RecordWriter(path: path, options: exclusive, onError: onError))
-            } catch .fileExists {
+            } catch .fileExists where attempts < Self.maximumFileNameAttempts {
                 continue
             } catch {
                 throw .record(error)
@@ -96,7 +106,7 @@ public final class SummaryWriter: Sendable {
     }
 
     deinit {
-        for writer in openSubWriters.withLock({ Array($0.values) }) { try? writer.close() }
+        for writer in openSubWriters.withLock({ $0.removeAll() }) { try? writer.close() }
     }
 
     /// Writes one event (any content), encoded through protobuf-c.
@@ -171,7 +181,11 @@ public final class SummaryWriter: Sendable {
     /// - Throws: `SummaryWriterError.record` with a stored write error.
     public func flush() throws(SummaryWriterError) {
         do { try records.flush() } catch { throw .record(error) }
-        for writer in openSubWriters.withLock({ Array($0.values) }) { try writer.flush() }
+        for writer in openSubWriters.withLock({ $0.writers }) {
+            do { try writer.flush() } catch .record(.closed) {
+                continue  // evicted by a concurrent addScalars after it flushed everything
+            }
+        }
     }
 
     /// Flushes and closes the file (and any `addScalars` sub-run files). Later calls throw.
@@ -179,22 +193,17 @@ public final class SummaryWriter: Sendable {
     /// - Throws: `SummaryWriterError.record` with a stored write error.
     public func close() throws(SummaryWriterError) {
         var firstError: SummaryWriterError?
-        for writer in openSubWriters.withLock({ dictionary in
-            defer { dictionary.removeAll() }
-            return Array(dictionary.values)
-        }) {
+        for writer in openSubWriters.withLock({ $0.removeAll() }) {
             do { try writer.close() } catch { firstError = firstError ?? error }
         }
         do { try records.close() } catch { firstError = firstError ?? .record(error) }
         if let firstError { throw firstError }
     }
 
+    /// The `errno` text of a failed Foundation file operation, never Foundation's raw
+    /// `NSCocoaErrorDomain` text.
     static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return nsError.localizedDescription
+        SystemCallText.describe(fileError: error)
     }
 }
 

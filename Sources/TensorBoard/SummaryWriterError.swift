@@ -13,6 +13,9 @@ public enum SummaryWriterError: Error, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// The record layer failed (write error, closed writer...).
     case record(RecordError)
+    /// A user string that becomes a file or directory name under the log directory (a run
+    /// name, an `addScalars` key, an embedding tag, a file-name suffix) is not a safe name.
+    case invalidPathComponent(String, role: String, problem: PathComponentProblem)
 
     /// One line saying what happened and what to do.
     public var description: String {
@@ -22,6 +25,8 @@ public enum SummaryWriterError: Error, Equatable, CustomStringConvertible {
         case .negativeStep(let step): return "step \(step) is negative; steps start at 0"
         case .invalidArgument(let message): return message
         case .record(let error): return error.description
+        case .invalidPathComponent(let name, let role, let problem):
+            return "\(role) '\(PathComponent.printable(name))' cannot name a file or directory in the log directory: \(problem.rawValue)"
         }
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Losses
 import LinearAlgebra
+import ToolSupport
 
 /// Options shared by the contrastive-loss family's subcommands.
 struct FamilyOptions: ParsableArguments {
@@ -18,7 +19,7 @@ struct FamilyOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditionalSingleValue, help: "A setting as key=value (repeatable): temperature, base_temperature, contrast_mode, sigma, detach_weights, alpha, beta, gamma, max_tau, tau, b.")
     var param: [String] = []
 
-    @Option(name: .long, help: "Element type of the evaluation: float64 or float32 (default: float64).")
+    @Option(name: .long, help: "Element type of the evaluation.")
     var dtype: DType = .float64
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
@@ -76,14 +77,18 @@ struct FamilyOptions: ParsableArguments {
     }
 
     /// Prints `{"loss": …, "grad": {…}}` (or a short summary without --json).
-    func report(loss: Double, gradients: [(String, String)]) {
+    func report(loss: Double, gradients: [(String, String)]) throws {
         if json {
-            print("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
+            try printLine("{\"loss\": \(jsonNumber(loss)), \"grad\": {" + gradients.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}}")
         } else {
-            print("loss: \(loss)")
-            print("gradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
+            try printLine("loss: \(loss)\ngradients: \(gradients.map(\.0).joined(separator: ", ")) (use --json for values)")
         }
     }
+}
+
+/// The usage line of a family subcommand, wrapped to fit 80 columns.
+func familyUsage(_ name: String, _ inputs: String) -> String {
+    "contrastive-loss \(name) \(inputs)\n[--param <key=value> ...] [--dtype <dtype>] [--json]"
 }
 
 /// A [rows, d] matrix from a 2-D array, or an error naming the expected shape.
@@ -94,7 +99,10 @@ func matrix2D<Scalar: BLASScalar>(_ array: NPYArray, _ name: String, _: Scalar.T
 
 /// `contrastive-loss supcon`.
 struct SupConCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "supcon", abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.")
+    static let configuration = CommandConfiguration(
+        commandName: "supcon",
+        abstract: "SupConLoss (HobbitLong/SupContrast): --input [batch, views, dim] (normalised), optional --labels.",
+        usage: familyUsage("supcon", "--input <input> [--labels <labels>]"))
     @OptionGroup var options: FamilyOptions
 
     func run() throws {
@@ -108,9 +116,10 @@ struct SupConCommand: ParsableCommand {
         let labels = try options.labelValues(count: b)
         func run<S: BLASScalar>(_: S.Type) throws {
             let x = Matrix<S>(rows: b * v, columns: d, elements: array.doubles.map { S($0) })
-            let r = try loss.forward(features: x, viewCount: v, labels: labels)
-            let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + r.inputGradient.row(i * v + j).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-            options.report(loss: r.loss, gradients: [("input", nested)])
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: v, labels: labels))
+            let g = r.viewGradients
+            let nested = "[" + (0..<b).map { i in "[" + (0..<v).map { j in "[" + g[j].row(i).map { jsonNumber(Double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+            try options.report(loss: r.loss, gradients: [("input", nested)])
         }
         if array.shape.count == 3, options.dtype == .float32 { try run(Float.self) } else { try run(Double.self) }
     }
@@ -118,71 +127,81 @@ struct SupConCommand: ParsableCommand {
 
 /// `contrastive-loss nt-xent`, `dcl` and `dclw` share two-view inputs.
 struct TwoViewCommand {
-    static func run(_ options: FamilyOptions, _ evaluate: ([String: String], Matrix<Double>, Matrix<Double>) throws -> (Double, Matrix<Double>, Matrix<Double>), allowed: [String]) throws {
+    static func run(_ options: FamilyOptions, _ makeLoss: ([String: String]) throws -> any ContrastiveLoss, allowed: [String]) throws {
         let p = try options.parameters(allowed: allowed)
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
-        let (loss, g0, g1) = try evaluate(p, options.dtype == .float32 ? a.converted(to: Float.self).converted(to: Double.self) : a, options.dtype == .float32 ? b.converted(to: Float.self).converted(to: Double.self) : b)
-        options.report(loss: loss, gradients: [("input", jsonMatrix(g0)), ("input2", jsonMatrix(g1))])
+        let loss = try makeLoss(p)
+        let views = options.dtype == .float32 ? [a, b].map { $0.converted(to: Float.self).converted(to: Double.self) } : [a, b]
+        let r = try loss.evaluate(MultiViewBatch(views: views))
+        try options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1]))])
     }
 }
 
 /// `contrastive-loss nt-xent`.
 struct NTXentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "nt-xent", abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "nt-xent",
+        abstract: "NT-Xent (lightly NTXentLoss): --input and --input2, [N, dim] each.",
+        usage: familyUsage("nt-xent", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let r = try NTXentLoss(temperature: options.number(p, "temperature", default: 0.5)).forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try NTXentLoss(temperature: options.number(p, "temperature", default: 0.5))
         }, allowed: ["temperature"])
     }
 }
 
 /// `contrastive-loss dcl`.
 struct DCLCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dcl", abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "dcl",
+        abstract: "Decoupled contrastive loss: --input and --input2, [N, dim] each.",
+        usage: familyUsage("dcl", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let r = try DCLLoss(temperature: options.number(p, "temperature", default: 0.1)).forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try DCLLoss(temperature: options.number(p, "temperature", default: 0.1))
         }, allowed: ["temperature"])
     }
 }
 
 /// `contrastive-loss dclw`.
 struct DCLWCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "dclw", abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.")
+    static let configuration = CommandConfiguration(
+        commandName: "dclw",
+        abstract: "DCL with von Mises-Fisher weights: --input and --input2; detach_weights=true is lightly's (default), false nidl's.",
+        usage: familyUsage("dclw", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
-        try TwoViewCommand.run(options, { p, a, b in
-            let loss = try DCLLoss(temperature: options.number(p, "temperature", default: 0.1), sigma: options.number(p, "sigma", default: 0.5), detachesWeights: options.bool(p, "detach_weights", default: true))
-            let r = try loss.forward(view0: a, view1: b)
-            return (r.loss, r.gradient0, r.gradient1)
+        try TwoViewCommand.run(options, { p in
+            try DCLLoss(temperature: options.number(p, "temperature", default: 0.1), sigma: options.number(p, "sigma", default: 0.5), detachesWeights: options.bool(p, "detach_weights", default: true))
         }, allowed: ["temperature", "sigma", "detach_weights"])
     }
 }
 
 /// `contrastive-loss sigmoid`.
 struct SigmoidCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sigmoid", abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.")
+    static let configuration = CommandConfiguration(
+        commandName: "sigmoid",
+        abstract: "Sigmoid contrastive loss (scl_loss): --input online and --input2 target projections, [N, dim] each.",
+        usage: familyUsage("sigmoid", "--input <input> --input2 <input2>"))
     @OptionGroup var options: FamilyOptions
     func run() throws {
         let p = try options.parameters(allowed: ["tau", "b", "alpha", "gamma", "max_tau"])
         let loss = try SigmoidContrastiveLoss(
             logScale: options.number(p, "tau", default: Double.logarithm(5)), bias: options.number(p, "b", default: -5),
-            maxScale: options.number(p, "max_tau", default: 5), alpha: options.number(p, "alpha", default: 0))
+            maxScale: options.number(p, "max_tau", default: 5), alpha: options.number(p, "alpha", default: 0),
+            gamma: options.number(p, "gamma", default: 0))
         let a = try matrix2D(options.array(options.input), options.input, Double.self)
         let b = try matrix2D(options.second(), options.input2 ?? "", Double.self)
-        let gamma = try options.number(p, "gamma", default: 0)
-        func report<S: BLASScalar>(_ r: SigmoidContrastiveResult<S>) {
-            options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.onlineGradients[0])), ("input2", jsonMatrix(r.targetGradients[0])), ("tau", jsonNumber(r.logScaleGradient)), ("b", jsonNumber(r.biasGradient))])
+        func report<S: BLASScalar>(_ r: LossEvaluation<S>) throws {
+            try options.report(loss: r.loss, gradients: [("input", jsonMatrix(r.viewGradients[0])), ("input2", jsonMatrix(r.viewGradients[1])), ("tau", jsonNumber(r.parameterGradients["logScale"]?.first ?? .nan)), ("b", jsonNumber(r.parameterGradients["bias"]?.first ?? .nan))])
         }
         if options.dtype == .float32 {
-            report(try loss.forward(online: a.converted(to: Float.self), target: b.converted(to: Float.self), gamma: gamma))
+            try report(loss.evaluate(MultiViewBatch(views: [a.converted(to: Float.self), b.converted(to: Float.self)])))
         } else {
-            report(try loss.forward(online: a, target: b, gamma: gamma))
+            try report(loss.evaluate(MultiViewBatch(views: [a, b])))
         }
     }
 }
@@ -198,47 +217,62 @@ struct InterleavedCommand {
         let gradient: Matrix<Double>
         let value: Double
         if options.dtype == .float32 {
-            let r = try loss.forward(input: x.converted(to: Float.self))
-            (value, gradient) = (r.loss, r.inputGradient.converted(to: Double.self))
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x.converted(to: Float.self), viewCount: 2))
+            (value, gradient) = (r.loss, MultiViewBatch.sampleMajorRows(of: r.viewGradients).converted(to: Double.self))
         } else {
-            let r = try loss.forward(input: x)
-            (value, gradient) = (r.loss, r.inputGradient)
+            let r = try loss.evaluate(MultiViewBatch(sampleMajorRows: x, viewCount: 2))
+            (value, gradient) = (r.loss, MultiViewBatch.sampleMajorRows(of: r.viewGradients))
         }
-        options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
+        try options.report(loss: value, gradients: [("input", jsonMatrix(gradient))])
     }
 }
 
 /// `contrastive-loss qare`.
 struct QARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "qare", abstract: "The QARe spectral term: --input [2N, dim], interleaved views.")
+    static let configuration = CommandConfiguration(
+        commandName: "qare",
+        abstract: "The QARe spectral term: --input [2N, dim], interleaved views.",
+        usage: familyUsage("qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .qare) }
 }
 
 /// `contrastive-loss simclr`.
 struct SimCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr", abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr",
+        abstract: "SimCLR of the QARe codebase (log of mean): --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclr) }
 }
 
 /// `contrastive-loss simclr-qare`.
 struct SimCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simclr-qare", abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "simclr-qare",
+        abstract: "α·SimCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("simclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .simclrQARe) }
 }
 
 /// `contrastive-loss sparseclr`.
 struct SparseCLRCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr", abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr",
+        abstract: "SparseCLR (sparsemax loss): --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclr) }
 }
 
 /// `contrastive-loss sparseclr-qare`.
 struct SparseCLRQARECommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sparseclr-qare", abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.")
+    static let configuration = CommandConfiguration(
+        commandName: "sparseclr-qare",
+        abstract: "α·SparseCLR + β·QARe: --input [2N, dim], interleaved.",
+        usage: familyUsage("sparseclr-qare", "--input <input>"))
     @OptionGroup var options: FamilyOptions
     func run() throws { try InterleavedCommand.run(options, method: .sparseclrQARe) }
 }

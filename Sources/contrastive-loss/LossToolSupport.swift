@@ -2,6 +2,7 @@ import ArrayFiles
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import ToolSupport
 
 /// The element type the loss is evaluated in.
 enum DType: String, ExpressibleByArgument, CaseIterable {
@@ -16,7 +17,7 @@ struct CommonLossOptions: ParsableArguments {
     @Option(name: .long, help: "Labels .npy file, [N] integer class indices (int32 or int64).")
     var labels: String?
 
-    @Option(name: .long, help: "Element type of the evaluation: float64 or float32 (default: float64).")
+    @Option(name: .long, help: "Element type of the evaluation.")
     var dtype: DType = .float64
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
@@ -52,6 +53,12 @@ func parseNumberList(_ text: String, option: String) throws -> [Double] {
     }
 }
 
+/// Writes one line to standard output; a failed write (disk full, closed pipe) throws
+/// `OutputFileError`, so the exit status is never 0 when the output was lost.
+func printLine(_ line: String) throws {
+    try OutputFile.write(line + "\n", to: "-")
+}
+
 /// Formats a number as JSON (shortest round-trip decimal).
 func jsonNumber(_ value: Double) -> String {
     value.isFinite ? "\(value)" : (value.isNaN ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"))
@@ -65,10 +72,4 @@ func jsonMatrix<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>) -> String {
 /// Formats a vector as a JSON array.
 func jsonVector(_ values: [Double]) -> String {
     "[" + values.map(jsonNumber).joined(separator: ", ") + "]"
-}
-
-/// A one-line error of the tool itself (ArgumentParser prints it as `Error: <description>`).
-struct ToolError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import LinearAlgebra
 import Probe
+import ToolSupport
 
 /// `linear-probe`: evaluate frozen features with scikit-learn's multinomial logistic regression.
 @main
@@ -19,13 +20,19 @@ struct LinearProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linear-probe",
         abstract: "Fit an L2-regularised multinomial logistic regression (scikit-learn's lbfgs objective) on frozen features and report test metrics.",
+        usage: """
+            linear-probe --train-features <file> [--train-labels <file>]
+            --test-features <file> [--test-labels <file>] [<options>]
+            """,
         discussion: """
-            Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a header and a
-            label column (then --*-labels may be omitted). Labels are any integers, mapped to
-            sorted classes as scikit-learn does. Features are standardised with the training
-            split's mean and population std unless --no-standardize. The objective is mean
-            cross-entropy + ‖W‖²/(2·C·n), intercept unpenalised; L-BFGS stops when max|grad| ≤
-            --tol. A fit that hits --max-iter is reported as not converged.
+            Features: .npy (2-D float32/float64), .npz (FILE.npz:NAME), or CSV with a \
+            header and a label column (then --*-labels may be omitted). Labels are any \
+            integers, mapped to sorted classes as scikit-learn does.
+
+            Features are standardised with the training split's mean and population std \
+            unless --no-standardize. The objective is mean cross-entropy + ‖W‖²/(2·C·n), \
+            intercept unpenalised; L-BFGS stops when max|grad| ≤ --tol. A fit that hits \
+            --max-iter is reported as not converged.
             """)
 
     enum ClassWeightChoice: String, ExpressibleByArgument, CaseIterable {
@@ -40,33 +47,35 @@ struct LinearProbeCommand: ParsableCommand {
     var testFeatures: String
     @Option(name: .long, help: "Test labels; default: the label column of a CSV feature file.")
     var testLabels: String?
-    @Option(name: .customLong("C"), help: "Inverse regularisation strength (scikit-learn's C). Default: 1.0.")
+    @Option(name: .customLong("C"), parsing: .unconditional, help: "Inverse regularisation strength, > 0 (scikit-learn's C).")
     var inverseRegularization: Double = 1.0
-    @Option(name: .long, help: "Stop when max |gradient| of the mean objective ≤ tol (scikit-learn's tol). Default: 1e-4.")
+    @Option(name: .long, parsing: .unconditional, help: "Stop when max |gradient| of the mean objective ≤ tol, > 0 (scikit-learn's tol).")
     var tol: Double = 1e-4
-    @Option(name: .long, help: "Maximum L-BFGS iterations (scikit-learn's max_iter; default 1000 as CLIP's probe, sklearn's own default is 100).")
+    @Option(name: .long, parsing: .unconditional, help: "Maximum L-BFGS iterations (scikit-learn's max_iter; 1000 as in CLIP's probe, scikit-learn's own default is 100).")
     var maxIter: Int = 1000
-    @Flag(name: .long, help: "Do not standardise features (default: standardise with training statistics).")
+    @Flag(name: .long, help: "Do not standardise features with the training statistics.")
     var noStandardize = false
-    @Flag(name: .long, help: "L2-normalise each feature row first (default: off).")
+    @Flag(name: .long, help: "L2-normalise each feature row first.")
     var l2Normalize = false
     @Flag(name: .long, help: "Choose C on a stratified 80/20 split of the training data (C = 1e-4 … 1e2, two per decade), then refit on all training data.")
     var sweep = false
     @Flag(name: .long, help: "Labels are ordered classes: also report MAE and quadratic weighted kappa over the full label list.")
     var ordinal = false
-    @Option(name: .long, help: "Class weights: none or balanced (n / (K · count_k)). Default: none.")
+    @Option(name: .long, help: "Class weights: none, or balanced (n / (K · count_k)).")
     var classWeight: ClassWeightChoice = .none
-    @Option(name: .long, help: "Write the report as JSON to this file.")
+    @Option(name: .long, help: "Write the report as JSON to this file (- is standard output; a regular file is replaced atomically).")
     var report: String?
     @Option(name: .long, help: "Log the run to TensorBoard under this directory.")
     var logdir: String?
-    @Option(name: .long, help: "Name of the label column in CSV files. Default: label.")
+    @Option(name: .long, help: "Label column of CSV files.")
     var labelColumn: String = "label"
 
     func validate() throws {
-        guard inverseRegularization > 0, inverseRegularization.isFinite else { throw ValidationError("--C must be a positive number") }
-        guard tol > 0 else { throw ValidationError("--tol must be positive") }
-        guard maxIter >= 0 else { throw ValidationError("--max-iter must be ≥ 0") }
+        guard inverseRegularization > 0, inverseRegularization.isFinite else {
+            throw ValidationError("--C must be a positive finite number (the inverse regularisation strength), got \(inverseRegularization)")
+        }
+        guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive finite number, got \(tol)") }
+        guard maxIter >= 0 else { throw ValidationError("--max-iter must be ≥ 0, got \(maxIter)") }
         for (flag, features, labels) in [("--train-labels", trainFeatures, trainLabels), ("--test-labels", testFeatures, testLabels)]
         where labels == nil && !features.hasSuffix(".csv") {
             throw ValidationError("\(flag) is required unless the features are a CSV file with a '\(labelColumn)' column")
@@ -115,16 +124,14 @@ struct LinearProbeCommand: ParsableCommand {
         if !r.converged {
             warn("the fit did not converge (\(r.stopReason.rawValue) after \(r.nIter) iterations, max|grad| \(String(format: "%.2e", r.maxGradient)) > tol \(r.tol)); increase --max-iter or check feature scaling")
         }
-        print(summary(r))
+        try OutputFile.write(summary(r) + "\n", to: "-")
         if let path = report {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-            do {
-                try encoder.encode(r).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write the report to \(path): \(error.localizedDescription)")
-            }
+            let json: Data
+            do { json = try encoder.encode(r) } catch { throw ToolError("cannot encode the report: \(error)") }
+            try OutputFile.write([UInt8](json), to: path)
         }
         if let logdir { try logToTensorBoard(r, logdir: logdir) }
     }

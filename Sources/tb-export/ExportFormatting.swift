@@ -1,4 +1,6 @@
 import Foundation
+import ProcessRuntime
+import ToolSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -85,19 +87,15 @@ struct BufferedOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// The errno of the first failed write, if any (later writes are dropped).
+    /// The errno of the first failed write (disk full, closed pipe), if any; later writes are
+    /// dropped and `run()` reports it.
     private(set) var failure: Int32?
 
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        if failure == nil { failure = OutputFiles.writeAll(buffer, to: descriptor) }
+        if failure == nil { failure = buffer.withUnsafeBytes { SystemCallText.writeAll($0, to: descriptor) } }
         buffer.removeAll(keepingCapacity: true)
     }
-}
-
-/// Errors of the export's own output (files it creates).
-struct ExportOutputError: Error, CustomStringConvertible {
-    let description: String
 }
 
 /// Creates files under the output directory without ever replacing an existing file.
@@ -121,12 +119,12 @@ enum OutputFiles {
                 do {
                     try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
                 } catch {
-                    throw ExportOutputError(description: "cannot create directory \(parent): \(error.localizedDescription)")
+                    throw ToolError("cannot create directory \(parent): \(SystemCallText.describe(fileError: error))")
                 }
                 madeParent = true
                 continue
             }
-            throw ExportOutputError(description: "cannot create \(path): \(String(cString: strerror(code)))")
+            throw ToolError("cannot create \(path): \(SystemCallText.describe(errno: code))")
         }
     }
 
@@ -138,32 +136,13 @@ enum OutputFiles {
         while true {
             if let descriptor = try createExclusively(directory + "/" + candidate) {
                 defer { close(descriptor) }
-                if let code = writeAll(bytes, to: descriptor) {
-                    throw ExportOutputError(description: "cannot write \(directory)/\(candidate): \(String(cString: strerror(code)))")
+                if let code = bytes.withUnsafeBytes({ SystemCallText.writeAll($0, to: descriptor) }) {
+                    throw ToolError("cannot write \(directory)/\(candidate): \(SystemCallText.describe(errno: code))")
                 }
                 return candidate
             }
             candidate = relative + "-\(attempt)." + fileExtension
             attempt += 1
-        }
-    }
-
-    /// Writes all of `bytes` to `descriptor` (retrying on EINTR and short writes).
-    ///
-    /// - Returns: `nil` on success, else the errno of the failed `write(2)`.
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
-        bytes.withUnsafeBytes { raw -> Int32? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(descriptor, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
         }
     }
 

@@ -1,4 +1,5 @@
 import TensorBoard
+import ToolSupport
 
 /// Writes the rows of one dashboard kind in one format to one output.
 ///
@@ -162,7 +163,7 @@ struct KindTable {
     /// Writes an image or clip to `DIR/<run>/<tag>/<step>[_<sample>].<ext>` and returns that
     /// path relative to DIR.
     private func writeMedia(_ bytes: [UInt8], run: String, point: DashboardPoint, sample: Int) throws -> String {
-        guard let mediaDirectory else { throw ExportOutputError(description: "--kind \(kind.rawValue) needs --output-dir DIR") }
+        guard let mediaDirectory else { throw ToolError("--kind \(kind.rawValue) needs --output-dir DIR") }
         let name = sample == 0 ? "\(point.step)" : "\(point.step)_\(sample)"
         let relative = OutputFiles.safeRelativePath([run.isEmpty ? "_root" : run, point.tag, name])
         return try OutputFiles.writeNew(bytes, directory: mediaDirectory, relative: relative, fileExtension: OutputFiles.mediaExtension(bytes))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ProcessRuntime
 import TensorBoard
+import ToolSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -11,22 +13,30 @@ import TensorBoard
 struct TBExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tb-export",
-        abstract: "Stream the data of TensorBoard event files (scalars, histograms, images, audio, text, PR curves, hparams) as CSV or JSON lines.",
+        abstract: "Stream every dashboard's data of TensorBoard event files as CSV or JSON lines, in constant memory.",
+        usage: "tb-export <logdir> [--kind <kind>] [--tag <tag>] [--run <run>]\n[--format <format>] [--output-dir <output-dir>] [--restarts <restarts>]\n[--pivot]",
         discussion: """
-            LOGDIR may be a log directory (searched recursively), a run directory or one event
-            file. Files written by torch, tensorboardX, TensorFlow 2 or this project are read
-            alike, legacy and TF2 tensor layouts both; every record's CRCs are checked. Rows
-            start with run (relative to LOGDIR, "" for LOGDIR itself), tag, step, wall_time, and
-            are printed file by file in name order. Columns per kind: scalars value; histograms
-            bucket_limits, bucket_counts, min, max, num, sum, sum_squares; images width, height,
-            file; audio sample_rate, file; text text; pr-curves thresholds, precision, recall,
-            true_positives, false_positives, true_negatives, false_negatives; hparams one row per
-            session run with its hparams and the last value of each metric. Arrays are JSON
-            arrays. Images and audio are written to --output-dir as one file per value, their
-            path relative to it in the row. --kind all writes <kind>.csv or <kind>.jsonl for every
-            kind into --output-dir. Non-finite values print as NaN, inf, -inf (CSV) or NaN,
-            Infinity, -Infinity (JSON lines). A damaged file is reported on stderr, the data
-            before the damage and every other file are exported, and the exit status is 1.
+            LOGDIR may be a log directory (searched recursively), a run directory or one \
+            event file. Files written by torch, tensorboardX, TensorFlow 2 or this project \
+            are read alike, legacy protos and TF2 tensor layouts both; every record's CRCs \
+            are checked. Rows are printed file by file in name order.
+
+            Rows start with run (relative to LOGDIR, "" for LOGDIR itself), tag, step, \
+            wall_time. Then: scalars value; histograms bucket_limits, bucket_counts, min, \
+            max, num, sum, sum_squares; images width, height, file; audio sample_rate, \
+            file; text text; pr-curves thresholds, precision, recall, true_positives, \
+            false_positives, true_negatives, false_negatives. hparams: one row per \
+            session run with its hparams and the last value of each metric. Arrays are \
+            JSON arrays.
+
+            Images and audio go to --output-dir, one file per value, named in the row \
+            relative to it; existing files are never replaced. --kind all writes \
+            <kind>.csv or <kind>.jsonl for every kind there.
+
+            Non-finite values print as NaN, inf, -inf (CSV) or NaN, Infinity, -Infinity \
+            (JSON lines, like Python's json.dumps). A damaged file is reported on \
+            stderr, the data before the damage and every other file are exported, and \
+            the exit status is 1.
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -45,7 +55,7 @@ struct TBExport: ParsableCommand {
     @Argument(help: "Log directory, run directory or event file.")
     var logdir: String
 
-    @Option(name: .long, help: "What to export: scalars, histograms, images, audio, text, pr-curves, hparams or all (default: scalars).")
+    @Option(name: .long, help: "What to export.")
     var kind: Kind = .scalars
 
     @Option(name: .long, help: "Only tags matching this regular expression (searched anywhere in the tag; default: all).")
@@ -54,13 +64,13 @@ struct TBExport: ParsableCommand {
     @Option(name: .customLong("run"), help: "Only runs matching this regular expression (default: all).")
     var runFilter: String?
 
-    @Option(name: .long, help: "Output format: csv or jsonl (default: csv).")
+    @Option(name: .long, help: "Output format.")
     var format: Format = .csv
 
     @Option(name: .customLong("output-dir"), help: "Directory for image and audio files (and for every table with --kind all).")
     var outputDirectory: String?
 
-    @Option(name: .long, help: "Restart handling: tensorboard (as TensorBoard shows the data) or raw (every value as written; default).")
+    @Option(name: .long, help: "Restarts as TensorBoard shows them (tensorboard) or every value as written (raw).")
     var restarts: Restarts = .raw
 
     @Flag(name: .long, help: "Scalars only: one row per run and step, one column per tag (as tbparse's pivot).")
@@ -132,7 +142,7 @@ struct TBExport: ParsableCommand {
             func table(_ name: String) throws -> BufferedOutput {
                 let path = directory + "/" + name + "." + format.export.fileExtension
                 guard let descriptor = try OutputFiles.createExclusively(path) else {
-                    throw ExportOutputError(description: "\(path) already exists; choose an empty --output-dir")
+                    throw ToolError("\(path) already exists; choose an empty --output-dir")
                 }
                 descriptors.append(descriptor)
                 return BufferedOutput(descriptor: descriptor)
@@ -170,15 +180,19 @@ struct TBExport: ParsableCommand {
             HParamsRows.write(collector.table(), format: format.export, runName: Self.printedName, to: &hparamsOutput)
             hparamsOutput.flush()
         }
-        // Standard output closed early (piped into `head`) ends quietly; a table file that
-        // could not be written is an error.
+        // A failed write (disk full, closed pipe) is an I/O error naming the output.
         if kind == .all {
             for (name, output) in zip(rowKinds.map(\.rawValue) + ["hparams"], tables.map(\.output) + [hparamsOutput]) {
-                if let code = output.failure {
-                    throw ExportOutputError(description: "cannot write \(outputDirectory ?? ".")/\(name).\(format.export.fileExtension): \(String(cString: strerror(code)))")
-                }
+                try Self.check(output, path: (outputDirectory ?? ".") + "/" + name + "." + format.export.fileExtension)
             }
+        } else {
+            for output in tables.map(\.output) + [hparamsOutput] { try Self.check(output, path: "standard output") }
         }
+    }
+
+    /// Throws the first write failure of `output`, as the other tools report one.
+    private static func check(_ output: BufferedOutput, path: String) throws {
+        if let code = output.failure { throw OutputFileError.writeFailed(path: path, reason: SystemCallText.describe(errno: code)) }
     }
 
     private func exportPivot(
@@ -206,5 +220,6 @@ struct TBExport: ParsableCommand {
             runPivot.write(run: Self.printedName(info.name), points: points, to: &output)
         }
         output.flush()
+        try Self.check(output, path: "standard output")
     }
 }

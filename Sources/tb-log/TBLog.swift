@@ -9,20 +9,24 @@ struct TBLog: ParsableCommand {
         commandName: "tb-log",
         abstract: "Write JSON lines from standard input as TensorBoard events, so any program can log to TensorBoard.",
         discussion: """
-            Each input line is one JSON object:
-              {"tag": "loss", "step": 3, "value": 0.5}         a scalar (float32, as TensorBoard stores it)
-              {"tag": "notes", "step": 0, "text": "..."}       a text summary (Markdown)
-            Optional "wall_time" (seconds since the Unix epoch) overrides the current time.
-            Non-finite values may be written as Python's json.dumps writes them (NaN, Infinity,
-            -Infinity) or as those strings. A malformed line is reported on stderr with its line
-            number and skipped; everything else is kept. Records are flushed whenever standard
-            input is idle, and at the end. Exit status is 1 when any line was rejected.
+            Each input line is one JSON object, either a scalar (stored as float32, as \
+            TensorBoard stores it) or a text summary (Markdown):
+              {"tag": "loss", "step": 3, "value": 0.5}
+              {"tag": "notes", "step": 0, "text": "..."}
+
+            An optional "wall_time" (seconds since the Unix epoch) overrides the current \
+            time. Non-finite values may be written as Python's json.dumps writes them \
+            (NaN, Infinity, -Infinity) or as those strings.
+
+            A malformed line is reported on stderr with its line number and skipped; \
+            everything else is kept. Records are flushed whenever standard input is idle, \
+            and at the end. The exit status is 1 when any line was rejected.
             """)
 
     @Option(name: .long, help: "Run directory to write into (created if missing).")
     var logdir: String
 
-    @Option(name: .long, help: "Suffix appended to the event file name (default: none).")
+    @Option(name: .long, help: "Suffix appended to the event file name.")
     var filenameSuffix: String = ""
 
     func run() throws {

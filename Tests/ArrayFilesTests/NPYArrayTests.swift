@@ -54,3 +54,33 @@ import Testing
         #expect(throws: NPYError.self) { try NPYArray(contentsOfFile: "/nonexistent/x.npy") }
     }
 }
+
+@Suite struct NPYHeaderBoundsTests {
+    private func header(_ shape: String, descriptor: String = "<f4") -> Data {
+        var text = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': \(shape), }"
+        text += String(repeating: " ", count: (64 - (10 + text.utf8.count + 1) % 64) % 64) + "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)])
+        data.append(contentsOf: Array(text.utf8))
+        return data + Data(count: 16)
+    }
+
+    @Test func anElementCountThatOverflowsIsATypedError() {
+        let shape = [1 << 40, 1 << 40]
+        #expect(throws: NPYError.shapeTooLarge(path: "h.npy", shape: shape)) {
+            try NPYArray(npyData: header("(1099511627776, 1099511627776)"), path: "h.npy")
+        }
+        // 2^61 elements of 8 bytes: the element count fits, the byte count does not.
+        #expect(throws: NPYError.shapeTooLarge(path: "h.npy", shape: [1 << 61])) {
+            try NPYArray(npyData: header("(2305843009213693952,)", descriptor: "<f8"), path: "h.npy")
+        }
+        #expect(
+            NPYError.shapeTooLarge(path: "h.npy", shape: shape).description
+                == "h.npy: the header declares shape [1099511627776, 1099511627776], more bytes than a file can hold; the header is damaged")
+    }
+
+    @Test func aShapeLargerThanTheDataIsTruncationNotAnAllocation() {
+        #expect(throws: NPYError.truncated(path: "h.npy", expectedBytes: 16_000_000_000_000, actualBytes: 16)) {
+            try NPYArray(npyData: header("(1000000000000, 4)"), path: "h.npy")
+        }
+    }
+}

@@ -1,4 +1,4 @@
-import Losses
+@testable import Losses
 import LinearAlgebra
 import ScalarLogging
 import TestSupport

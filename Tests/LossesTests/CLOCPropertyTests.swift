@@ -1,5 +1,5 @@
 import Foundation
-import Losses
+@testable import Losses
 import LinearAlgebra
 import ScalarLogging
 import TensorBoard

@@ -1,4 +1,4 @@
-import Losses
+@testable import Losses
 import LinearAlgebra
 import TestSupport
 import Testing

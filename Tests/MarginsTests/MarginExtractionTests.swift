@@ -13,8 +13,8 @@ import Testing
         var loss = try OrdinalContrastiveLoss(classCount: classCount, variant: variant, logger: writer, tagPrefix: prefix, seed: 2)
         let x = Matrix<Double>(rowArrays: [[1, 0.1], [0.9, 0.3], [0.1, 1], [-1, 0.2], [-0.5, -0.5], [0.3, -1]])
         for step in 0..<steps {
-            let r = try loss.forward(embeddings: x, labels: [0, 0, 1, 1, 2, classCount - 1], step: step)
-            loss.learnableParameters = zip(loss.learnableParameters, r.learnableMarginGradient).map { $0 - 5 * $1 }
+            let r = try loss.evaluate(MultiViewBatch(x, labels: [0, 0, 1, 1, 2, classCount - 1]), step: step)
+            loss.learnableParameters = zip(loss.learnableParameters, r.parameterGradients["margins"] ?? []).map { $0 - 5 * $1 }
             try writer.addScalar("loss", r.loss, step: step)
         }
         try writer.close()

@@ -72,7 +72,7 @@ import Testing
             r = try runTool("contrastive-loss", ["supcon", "--input", d + "/supcon.npy", "--labels", d + "/z1.npy"])
             #expect(r.standardError == "Error: \(d)/z1.npy: labels have dtype <f8; save them as int32 or int64\n")
             r = try runTool("contrastive-loss", ["dcl", "--input", d + "/z1.npy", "--input2", d + "/v0.npy"])
-            #expect(r.standardError == "Error: view1: expected [3, 3] like view0, got [4, 3]\n")
+            #expect(r.standardError == "Error: views[1]: expected [3, 3] like views[0], got [4, 3]\n")
             r = try runTool("contrastive-loss", ["supcon", "--input", d + "/supcon.npy", "--param", "contrast_mode=some"])
             #expect(r.standardError.hasPrefix("Error: --param contrast_mode=some: expected all or one\n"))
         }

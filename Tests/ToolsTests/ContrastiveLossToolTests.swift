@@ -49,7 +49,7 @@ import Testing
             r = try runTool("contrastive-loss", base + ["--theta", "0.1,0.2", "--classes", "2"])
             #expect(r.status == 64 && r.standardError.hasPrefix("Error: --theta has 2 values; cloc-multi with 2 classes needs 1\n"))
             r = try runTool("contrastive-loss", ["cloc-multi", "--input", d + "/missing.npy", "--labels", d + "/y.npy", "--theta", "1"])
-            #expect(r.status == 1 && r.standardError == "Error: \(d)/missing.npy: cannot access file: no such file\n")
+            #expect(r.status == 1 && r.standardError == "Error: \(d)/missing.npy: cannot access file: No such file or directory\n")
             r = try runTool("contrastive-loss", ["cloc-multi", "--input", d + "/x.npy", "--labels", d + "/yf.npy", "--theta", "1"])
             #expect(r.standardError == "Error: \(d)/yf.npy: labels have dtype <f4; save them as int32 or int64 (e.g. np.save(p, y.astype(np.int64)))\n")
             r = try runTool("contrastive-loss", ["cloc-multi", "--input", d + "/x.npy", "--labels", d + "/ybig.npy", "--theta", "1"])

@@ -49,9 +49,9 @@ import Testing
             #expect(r.status == 1)
             try run(d + "/late", ["Margin": [0.4, 0.5]])
             r = try runTool("extract-margins", [d + "/late", "--step=-3"])
-            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --step must be ≥ 0\n"))
+            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --step must be ≥ 0 (steps start at 0), got -3\n"))
             r = try runTool("extract-margins", [d + "/late", "--average-last", "0"])
-            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --average-last must be at least 1\n"))
+            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --average-last must be at least 1, got 0\n"))
             // Damage: reported with file and offset; --allow-damaged uses the earlier data and says so.
             let file = try LogdirReader(path: d + "/late").runs[0].eventFiles[0]
             var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))

@@ -74,7 +74,7 @@ import Testing
             let (a, b, c, e) = try files(d)
             func run(_ args: [String]) throws -> ToolOutput { try runTool("linear-probe", args) }
             var r = try run(["--train-features", d + "/none.npy", "--train-labels", b, "--test-features", c, "--test-labels", e])
-            #expect(r.status == 1 && r.standardError == "Error: \(d)/none.npy: no such file\n")
+            #expect(r.status == 1 && r.standardError == "Error: \(d)/none.npy: No such file or directory\n")
             try NPYArray(shape: [59], storage: .int64(Array(repeating: 0, count: 59))).write(toFile: d + "/short.npy")
             r = try run(["--train-features", a, "--train-labels", d + "/short.npy", "--test-features", c, "--test-labels", e])
             #expect(r.standardError == "Error: training set: features have 60 rows but labels have 59; they must match row for row\n")
@@ -101,7 +101,7 @@ import Testing
             r = try run(["--train-features", a, "--test-features", c, "--test-labels", e])
             #expect(r.status == 64 && r.standardError.hasPrefix("Error: --train-labels is required unless the features are a CSV file with a 'label' column\n"))
             r = try run(["--train-features", a, "--train-labels", b, "--test-features", c, "--test-labels", e, "--C", "0"])
-            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --C must be a positive number\n"))
+            #expect(r.status == 64 && r.standardError.hasPrefix("Error: --C must be a positive finite number (the inverse regularisation strength), got 0.0\n"))
             r = try run(["--train-features", a, "--train-labels", b, "--test-features", c, "--test-labels", e, "--max-iter", "1"])
             #expect(r.status == 0 && r.standardError.contains("warning: the fit did not converge (max_iter after 1 iterations"))
         }

@@ -54,24 +54,26 @@ struct ContrastiveExample {
                 let view2 = Digits.augmented(images, using: &generator)
                 let pass = try network.forward(stack(view1, view2))
                 let b = batch.count, d = pass.output.columns
+                let view1Output = Matrix(rows: b, columns: d, elements: Array(pass.output.elements[0..<(b * d)]))
+                let view2Output = Matrix(rows: b, columns: d, elements: Array(pass.output.elements[(b * d)...]))
                 var gradient = Matrix<Float>(rows: 2 * b, columns: d)
                 let loss: Double
                 switch method {
                 case .supcon:
-                    // [bsz, 2 views, d] sample-major: row i·2 + v.
-                    var features = Matrix<Float>(rows: 2 * b, columns: d)
-                    for i in 0..<b { for k in 0..<d { features[2 * i, k] = pass.output[i, k]; features[2 * i + 1, k] = pass.output[b + i, k] } }
-                    let r = try supcon.forward(features: features, viewCount: 2, labels: batch.map { data.trainLabels[$0] }, step: step)
+                    let batchViews = try MultiViewBatch(views: [view1Output, view2Output], labels: batch.map { data.trainLabels[$0] })
+                    let r = try supcon.evaluate(batchViews, step: step)
                     loss = r.loss
-                    for i in 0..<b { for k in 0..<d { gradient[i, k] = r.inputGradient[2 * i, k]; gradient[b + i, k] = r.inputGradient[2 * i + 1, k] } }
+                    gradient = stack(r.viewGradients[0], r.viewGradients[1])
                 case .sigmoid:
-                    let online1 = Matrix(rows: b, columns: d, elements: Array(pass.output.elements[0..<(b * d)]))
-                    let online2 = Matrix(rows: b, columns: d, elements: Array(pass.output.elements[(b * d)...]))
-                    let r = try sigmoid.forward(online: [online1, online2], target: [online1, online2], gamma: schedule.value(at: step), step: step)
+                    // The two online views are also the targets (no EMA encoder in this example).
+                    sigmoid.gamma = schedule.value(at: step)
+                    let batchViews = try MultiViewBatch(views: [view1Output, view2Output], targetViews: [view1Output, view2Output])
+                    let r = try sigmoid.evaluate(batchViews, step: step)
                     loss = r.loss
-                    gradient = stack(r.onlineGradients[0], r.onlineGradients[1])
+                    gradient = stack(r.viewGradients[0], r.viewGradients[1])
                     var parameters = [sigmoid.logScale, sigmoid.bias]
-                    scaleOptimizer.update(&parameters, gradient: [r.logScaleGradient, r.biasGradient], slot: 0)
+                    let parameterGradient = [r.parameterGradients["logScale"]?.first ?? 0, r.parameterGradients["bias"]?.first ?? 0]
+                    scaleOptimizer.update(&parameters, gradient: parameterGradient, slot: 0)
                     (sigmoid.logScale, sigmoid.bias) = (parameters[0], parameters[1])
                 }
                 guard loss.isFinite else { throw ExampleError.diverged(run: name, step: step, term: method.rawValue, value: loss) }

@@ -66,14 +66,14 @@ struct OrdinalExample {
                 var gradient = ceGradient
                 var total = Double(ce)
                 if var loss = cloc {
-                    let r = try loss.forward(embeddings: pass.output, labels: y, step: step)
+                    let r = try loss.evaluate(MultiViewBatch(pass.output, labels: y), step: step)
                     guard r.loss.isFinite else { throw ExampleError.diverged(run: name, step: step, term: "CLOC", value: r.loss) }
-                    gradient = sum(gradient, r.embeddingGradient)
+                    gradient = sum(gradient, r.viewGradients[0])
                     total += r.loss
                     try writer.addScalar("train/cloc", r.loss, step: step)
-                    if !r.learnableMarginGradient.isEmpty {
+                    if let marginGradient = r.parameterGradients["margins"], !marginGradient.isEmpty {
                         var parameters = loss.learnableParameters
-                        marginOptimizer.update(&parameters, gradient: r.learnableMarginGradient, slot: 0)
+                        marginOptimizer.update(&parameters, gradient: marginGradient, slot: 0)
                         loss.learnableParameters = parameters
                         cloc = loss
                     }

@@ -2,6 +2,7 @@
 //   swift run -c release --package-path Benchmarks cloc
 // Problem: N ∈ {256, 1024, 4096} rows, D = 128, C = 5 classes, Float input, multi-margin,
 // every margin learnable; labels uniform over the classes. Best of several repetitions.
+import Foundation
 import ProcessRuntime
 import Dispatch
 import Losses
@@ -21,7 +22,7 @@ for (n, target) in [(256, "-"), (1024, "<= 30 ms"), (4096, "<= 600 ms")] {
     var value = 0.0
     for _ in 0..<(n >= 4096 ? 3 : 10) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let result = try loss.forward(embeddings: x, labels: labels)
+        let result = try loss.evaluate(MultiViewBatch(x, labels: labels))
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         value = result.loss
         best = min(best, elapsed)

@@ -15,6 +15,7 @@
 // columns are the best run. The pause matters: OpenBLAS's own worker threads keep spinning for about 0.1 s after a
 // threaded call and would otherwise take a core from the loss that follows (the losses'
 // products run on Dispatch's threads with one-thread BLAS and leave no spinning thread behind).
+import Foundation
 import ProcessRuntime
 import Dispatch
 import Glibc
@@ -108,26 +109,29 @@ for n in [256, 1024] {
     let view0 = gaussian(n, d, seed: 1), view1 = gaussian(n, d, seed: 2)
     let interleaved = Matrix(rows: 2 * n, columns: d, elements: (0..<n).flatMap { Array(view0.row($0)) + Array(view1.row($0)) })
     let labels = (0..<n).map { $0 % 10 }
-    let supconFeatures = Matrix(rows: 2 * n, columns: d, elements: interleaved.normalizedRows().normalized.elements)
+    let twoViews = try MultiViewBatch(views: [view0, view1])
+    let supconBatch = try MultiViewBatch(
+        sampleMajorRows: Matrix(rows: 2 * n, columns: d, elements: interleaved.normalizedRows().normalized.elements), viewCount: 2,
+        labels: labels)
     let reference2N = GEMMReference(rows: 2 * n, dim: d), referenceN = GEMMReference(rows: n, dim: d)
     let eigen = EigenReference(n: n, dim: d)
     let supcon = try SupConLoss(temperature: 0.1)
     let ntxent = try NTXentLoss()
     let dcl = try DCLLoss()
     let dclw = try DCLLoss(sigma: 0.5)
-    let sigmoid = try SigmoidContrastiveLoss(logScale: 1, bias: -5, alpha: 1)
+    let sigmoid = try SigmoidContrastiveLoss(logScale: 1, bias: -5, alpha: 1, gamma: 1)
     // (name, its products' reference, whether it has a QARe term, the loss)
     let runs: [(String, GEMMReference, Bool, () throws -> Void)] = [
-        ("supcon", reference2N, false, { _ = try supcon.forward(features: supconFeatures, viewCount: 2, labels: labels) }),
-        ("nt-xent", reference2N, false, { _ = try ntxent.forward(view0: view0, view1: view1) }),
-        ("dcl", reference2N, false, { _ = try dcl.forward(view0: view0, view1: view1) }),
-        ("dclw", reference2N, false, { _ = try dclw.forward(view0: view0, view1: view1) }),
-        ("sigmoid", referenceN, false, { _ = try sigmoid.forward(online: view0, target: view1, gamma: 1) }),
-        ("simclr", reference2N, false, { _ = try QAReLoss(method: .simclr).forward(input: interleaved) }),
-        ("sparseclr", reference2N, false, { _ = try QAReLoss(method: .sparseclr).forward(input: interleaved) }),
-        ("qare", referenceN, true, { _ = try QAReLoss(method: .qare).forward(input: interleaved) }),
-        ("simclr-qare", reference2N, true, { _ = try QAReLoss(method: .simclrQARe).forward(input: interleaved) }),
-        ("sparseclr-qare", reference2N, true, { _ = try QAReLoss(method: .sparseclrQARe).forward(input: interleaved) }),
+        ("supcon", reference2N, false, { _ = try supcon.evaluate(supconBatch) }),
+        ("nt-xent", reference2N, false, { _ = try ntxent.evaluate(twoViews) }),
+        ("dcl", reference2N, false, { _ = try dcl.evaluate(twoViews) }),
+        ("dclw", reference2N, false, { _ = try dclw.evaluate(twoViews) }),
+        ("sigmoid", referenceN, false, { _ = try sigmoid.evaluate(twoViews) }),
+        ("simclr", reference2N, false, { _ = try QAReLoss(method: .simclr).evaluate(twoViews) }),
+        ("sparseclr", reference2N, false, { _ = try QAReLoss(method: .sparseclr).evaluate(twoViews) }),
+        ("qare", referenceN, true, { _ = try QAReLoss(method: .qare).evaluate(twoViews) }),
+        ("simclr-qare", reference2N, true, { _ = try QAReLoss(method: .simclrQARe).evaluate(twoViews) }),
+        ("sparseclr-qare", reference2N, true, { _ = try QAReLoss(method: .sparseclrQARe).evaluate(twoViews) }),
     ]
     for (name, reference, hasQARe, body) in runs where selected.isEmpty || selected.contains(name) {
         var (time, gemm, eigenTime) = (Double.infinity, Double.infinity, Double.infinity)

@@ -3,7 +3,7 @@ import ProcessRuntime
 import ScalarLogging
 
 /// The value and gradients of one CLOC evaluation.
-public struct OrdinalContrastiveResult<Scalar: BLASScalar>: Sendable {
+struct OrdinalContrastiveResult<Scalar: BLASScalar>: Sendable {
     /// The loss (Double, as the original's float64 result).
     public var loss: Double
     /// ∂loss/∂embeddings, `[N, D]` row-major.
@@ -32,7 +32,7 @@ extension OrdinalContrastiveLoss {
     /// - Throws: `LossError` for bad input; what the logger throws.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func forward<Scalar: BLASScalar>(embeddings: Matrix<Scalar>, labels: [Int], step: Int? = nil) throws -> OrdinalContrastiveResult<Scalar> {
+    func forward<Scalar: BLASScalar>(embeddings: Matrix<Scalar>, labels: [Int], step: Int? = nil) throws -> OrdinalContrastiveResult<Scalar> {
         let n = embeddings.rows
         guard n > 0 else { throw LossError.emptyBatch }
         guard labels.count == n else {

@@ -46,6 +46,12 @@ public struct OrdinalContrastiveLoss: Sendable {
     /// (spec/cloc.md §3).
     public static let cosineEpsilon = 1e-8
 
+    /// The largest class count accepted: a forward pass holds C² class-pair margins plus one
+    /// C² gradient table per worker chunk (at most 4 per processor), in Double. At 4096
+    /// classes that is 128 MiB per table, so the limit keeps a pass on a few-core machine
+    /// within a few hundred MiB; ordinal tasks (ages, grades, ratings) have far fewer.
+    public static let maximumClassCount = 4096
+
     /// Number of classes C ≥ 1.
     public let classCount: Int
     /// The variant.
@@ -76,7 +82,8 @@ public struct OrdinalContrastiveLoss: Sendable {
     ///   - inverseSoftplusInFloat32: Compute θ = softplus⁻¹(v) in float32 like the original
     ///     (default `true`, so 0.5 becomes 0.49999996); `false` computes in Double.
     ///   - generator: Source of the random starting margins.
-    /// - Throws: `LossError.invalidParameter` / `.invalidMap`, or what the logger throws.
+    /// - Throws: `LossError.invalidParameter` for a class count outside
+    ///   1…`maximumClassCount`, `.invalidMap`, or what the logger throws.
     public init(
         classCount: Int, variant: Variant = .multiMargin, map: LearnableMap? = nil, reduction: Reduction = .original,
         logger: (any ScalarLogger)? = nil, tagPrefix: String = "", inverseSoftplusInFloat32: Bool = true,
@@ -84,6 +91,11 @@ public struct OrdinalContrastiveLoss: Sendable {
     ) throws {
         guard classCount >= 1 else {
             throw LossError.invalidParameter(name: "classCount", value: "\(classCount)", reason: "need at least one class")
+        }
+        guard classCount <= Self.maximumClassCount else {
+            throw LossError.invalidParameter(
+                name: "classCount", value: "\(classCount)",
+                reason: "at most \(Self.maximumClassCount) classes (memory grows with the square of the class count)")
         }
         let marginCount = variant == .multiMargin ? classCount - 1 : 1
         let entries = map?.entries ?? Array(repeating: .learnable(nil), count: marginCount)

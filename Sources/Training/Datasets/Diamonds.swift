@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import ProcessRuntime
 
 /// The diamonds data set (`data/diamonds.csv`, 53,940 rows) prepared for ordinal classification.
 ///
@@ -50,7 +51,7 @@ public enum Diamonds {
     public static func loadUnsplit(path: String, limit: Int? = nil) throws(DatasetError) -> (Matrix<Double>, [Int]) {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(path: path, reason: "\(error.localizedDescription)")
+            throw .unreadable(path: path, reason: SystemCallText.describe(fileError: error))
         }
         var lines = text.split(whereSeparator: \.isNewline)
         guard let header = lines.first, header == "carat,cut,color,clarity,depth,table,price,x,y,z" else {
