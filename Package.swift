@@ -37,6 +37,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CGif", pkgConfig: "libgif",
+            providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
@@ -50,7 +53,7 @@ let package = Package(
         .target(name: "ScalarLogging"),
         .target(
             name: "TensorBoard",
-            dependencies: ["EventRecords", "ScalarLogging", "ProcessRuntime", "CTensorBoardProto", "CProtobufC", "Deflate"]),
+            dependencies: ["EventRecords", "ScalarLogging", "ProcessRuntime", "CTensorBoardProto", "CProtobufC", "Deflate", "CGif"]),
         .target(name: "ProcessRuntime"),
         .target(name: "Deflate", dependencies: ["CZlib"]),
         .target(name: "ArrayFiles", dependencies: ["LinearAlgebra", "ProcessRuntime", "Deflate"]),
@@ -102,7 +105,7 @@ let package = Package(
         // A child process for the exit-flush tests (never closes its writers).
         .executableTarget(name: "writer-exit-check", dependencies: ["TensorBoard"], path: "Tests/WriterExitCheck"),
         .testTarget(name: "EventRecordsTests", dependencies: ["EventRecords", "TestSupport"]),
-        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "TestSupport", "writer-exit-check"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "EventRecords", "Deflate", "TestSupport", "writer-exit-check"]),
         .testTarget(name: "ProcessRuntimeTests", dependencies: ["ProcessRuntime", "LinearAlgebra", "TestSupport", "runtime-check"]),
         .testTarget(name: "ArrayFilesTests", dependencies: ["ArrayFiles", "Deflate", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "ProcessRuntime", "TestSupport"]),
@@ -113,6 +116,8 @@ let package = Package(
         .testTarget(name: "MarginsTests", dependencies: ["Margins", "TensorBoard", "Losses", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["TestSupport", "TensorBoard", "ArrayFiles", "LinearAlgebra", "ToolSupport"], exclude: ["Fixtures"]),
+        // The README's TensorBoard snippets, compiled as written in a target that depends on TensorBoard only.
+        .testTarget(name: "ReadmeSnippetTests", dependencies: ["TensorBoard"]),
         .testTarget(
             name: "CompatibilityTests", dependencies: ["TensorBoard", "EventRecords", "Margins", "Losses", "TestSupport"],
             exclude: ["python"]),
@@ -120,7 +125,7 @@ let package = Package(
 )
 
 // Shared Swift settings, applied to every Swift target in one loop (the swift-log pattern).
-let cTargets: Set<String> = ["CProtobufC", "CZlib", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath", "CLossKernels"]
+let cTargets: Set<String> = ["CProtobufC", "CZlib", "CGif", "COpenBLAS", "CTensorBoardProto", "CCRC32C", "CSkinnyGEMM", "CVectorMath", "CLossKernels"]
 for target in package.targets where !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -15,3 +15,8 @@ if [ "$#" -eq 0 ]; then
         CONTRASTIVEBOARD_VECTOR_LEVEL=$level swift test --skip-build --filter "LossesTests|KernelTests"
     done
 fi
+# A user package that depends on this one and on apple/swift-numerics: builds and runs.
+if [ "$#" -eq 0 ]; then
+    swift build --package-path Tests/PackageClients/SwiftNumericsClient --scratch-path "$root/.build-client"
+    "$root/.build-client/debug/swift-numerics-client"
+fi

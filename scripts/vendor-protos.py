@@ -34,6 +34,7 @@ MODULES = [
     "tensorboard.plugins.hparams.api_pb2",
     "tensorboard.plugins.custom_scalar.layout_pb2",
     "tensorboard.plugins.projector.projector_config_pb2",
+    "tensorboard.plugins.mesh.plugin_data_pb2",
     "google.protobuf.struct_pb2",
 ]
 

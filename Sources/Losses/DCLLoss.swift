@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 public import ScalarLogging
 
 /// Decoupled contrastive learning (Yeh et al. 2022), DCL and DCLW as `lightly` 1.6.0 and `nidl`

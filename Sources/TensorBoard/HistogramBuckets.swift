@@ -19,18 +19,29 @@ public enum HistogramBuckets {
     /// non-empty buckets with one empty bucket kept on the left, as torch does; `bucketLimits`
     /// are the right edges. min, max, num, sum and sum of squares cover every value.
     ///
+    /// With `maximumBucketCount` (torch's `max_bins`), when there are more buckets than that, each
+    /// run of ⌊buckets / maximum⌋ adjacent buckets is merged into one (the last run padded with
+    /// empty buckets), as torch's `make_histogram` does, before the trimming.
+    ///
     /// - Parameters:
     ///   - values: The values; must be non-empty and finite.
     ///   - edges: Ascending bucket edges (default: torch's `defaultEdges`).
+    ///   - maximumBucketCount: Merge buckets down towards this count (torch `max_bins`); ≥ 1.
     /// - Returns: The histogram.
     /// - Throws: `SummaryWriterError.invalidArgument` for an empty input, NaN or ±∞ values (rejected,
-    ///   with their count: a histogram of non-finite values has no meaningful buckets), or fewer
-    ///   than two edges.
-    public static func histogram(of values: [Double], edges: [Double] = defaultEdges) throws(SummaryWriterError) -> HistogramValue {
+    ///   with their count: a histogram of non-finite values has no meaningful buckets), fewer
+    ///   than two edges, or a maximum below 1.
+    public static func histogram(
+        of values: [Double], edges: [Double] = defaultEdges, maximumBucketCount: Int? = nil
+    ) throws(SummaryWriterError) -> HistogramValue {
         guard !values.isEmpty else { throw .invalidArgument("histogram: no values; pass at least one") }
         let nonFinite = values.filter { !$0.isFinite }.count
         guard nonFinite == 0 else { throw .invalidArgument("histogram: \(nonFinite) of \(values.count) values are NaN or infinite; remove them first") }
         guard edges.count >= 2 else { throw .invalidArgument("histogram: need at least two bucket edges") }
+        if let maximumBucketCount, maximumBucketCount < 1 {
+            throw .invalidArgument("histogram: maxBins must be at least 1, got \(maximumBucketCount)")
+        }
+        var edges = edges
         var counts = [Double](repeating: 0, count: edges.count - 1)
         for v in values where v >= edges[0] && v <= edges[edges.count - 1] {
             // Upper bound: first edge > v; bucket = that index − 1 (last edge inclusive).
@@ -40,6 +51,14 @@ public enum HistogramBuckets {
                 if edges[mid] > v { high = mid } else { low = mid + 1 }
             }
             counts[Swift.min(low - 1, counts.count - 1)] += 1
+        }
+        if let maximum = maximumBucketCount, counts.count > maximum {
+            // torch: subsampling = n // max_bins; counts padded to a multiple of it and summed in
+            // runs; limits[:-1:subsampling] plus the last limit.
+            let run = counts.count / maximum
+            let merged = stride(from: 0, to: counts.count, by: run).map { counts[$0..<Swift.min($0 + run, counts.count)].reduce(0, +) }
+            edges = stride(from: 0, to: edges.count - 1, by: run).map { edges[$0] } + [edges[edges.count - 1]]
+            counts = merged
         }
         guard let first = counts.firstIndex(where: { $0 > 0 }), let last = counts.lastIndex(where: { $0 > 0 }) else {
             throw .invalidArgument("histogram: every value lies outside the bucket range [\(edges[0]), \(edges[edges.count - 1])]")

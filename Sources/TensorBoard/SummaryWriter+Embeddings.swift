@@ -21,9 +21,12 @@ extension SummaryWriter {
     /// added. No event is written: the writer's own event file makes the run visible.
     ///
     /// - Parameters:
-    ///   - matrix: `n` rows of `d` values (row-major `[n, d]` as row arrays).
+    ///   - matrix: `n` rows of `d` values (row-major `[n, d]` as row arrays), any
+    ///     `BinaryFloatingPoint` type (`Float`, `Double`, `Float16`); written as the shortest
+    ///     decimal of each value widened to `Double`, as torch writes a float32 tensor's `item()`.
     ///   - metadata: Optional labels: `n` rows of one value each, or of `metadataHeader.count`
-    ///     values.
+    ///     values; any `CustomStringConvertible` values (`labels.map { [$0] }` for `Int` or
+    ///     `String` labels), written with `description`, as torch writes `str(label)`.
     ///   - metadataHeader: Column names for multi-column metadata.
     ///   - labelImages: Optional `[n, C, H, W]` 8-bit images (C = 1 or 3), flattened, with `imageShape`.
     ///   - imageShape: `[n, C, H, W]` of `labelImages`.
@@ -32,8 +35,8 @@ extension SummaryWriter {
     /// - Throws: `SummaryWriterError.invalidArgument` when the metadata or image count differs
     ///   from the rows, rows have different lengths, or values are not finite;
     ///   `.invalidPathComponent` for an empty tag, `.`, `..` or one with NUL; a file error.
-    public func addEmbedding(
-        _ matrix: [[Double]], metadata: [[String]]? = nil, metadataHeader: [String]? = nil, labelImages: [UInt8]? = nil,
+    public func addEmbedding<Value: BinaryFloatingPoint>(
+        _ matrix: [[Value]], metadata: [[any CustomStringConvertible]]? = nil, metadataHeader: [String]? = nil, labelImages: [UInt8]? = nil,
         imageShape: [Int]? = nil, tag: String = "default", step: Int = 0
     ) throws(SummaryWriterError) {
         let n = matrix.count
@@ -60,10 +63,10 @@ extension SummaryWriter {
         var embedding = ProjectorEmbedding(tensorName: tag + ":" + String(format: "%05d", step), tensorPath: subdirectory + "/tensors.tsv")
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let tensors = matrix.map { $0.map { Self.pythonFloat($0) }.joined(separator: "\t") }.joined(separator: "\n") + "\n"
+            let tensors = matrix.map { $0.map { Self.pythonFloat(Double($0)) }.joined(separator: "\t") }.joined(separator: "\n") + "\n"
             try tensors.write(toFile: directory + "/tensors.tsv", atomically: true, encoding: .utf8)
             if let metadata {
-                var lines = metadata.map { $0.joined(separator: "\t") }
+                var lines = metadata.map { $0.map(\.description).joined(separator: "\t") }
                 if let metadataHeader { lines.insert(metadataHeader.joined(separator: "\t"), at: 0) }
                 try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/metadata.tsv", atomically: true, encoding: .utf8)
                 embedding.metadataPath = subdirectory + "/metadata.tsv"

@@ -27,6 +27,25 @@ extension SummaryWriter {
         _ hparams: [(String, HParamValue)], metrics: [(String, Double)], discreteDomains: [String: [HParamValue]] = [:],
         runName: String? = nil, step: Int = 0
     ) throws(SummaryWriterError) -> String {
+        try addHparams(hparams, metrics: metrics, discreteDomains: discreteDomains, in: runName.map { .subRun($0) } ?? .timestampedSubRun, step: step)
+    }
+
+    /// Logs a hyperparameter session into the chosen run (the implementation of every
+    /// `addHparams` overload).
+    ///
+    /// - Parameters:
+    ///   - hparams: Name → value, in display order.
+    ///   - metrics: Metric tag → value, in display order; each is written as a scalar at `step`.
+    ///   - discreteDomains: Optional allowed values per hparam.
+    ///   - destination: This writer's run, a named sub-run, or a sub-run named by the time.
+    ///   - step: Step of the three metadata values and the metric scalars.
+    /// - Returns: The session's run directory.
+    /// - Throws: As `addHparams(_:metrics:discreteDomains:runName:step:)`.
+    @discardableResult
+    public func addHparams(
+        _ hparams: [(String, HParamValue)], metrics: [(String, Double)], discreteDomains: [String: [HParamValue]] = [:],
+        in destination: HParamsDestination, step: Int = 0
+    ) throws(SummaryWriterError) -> String {
         for (name, value) in hparams {
             guard !name.isEmpty else { throw .invalidArgument("hparams: empty hyperparameter name") }
             if case .number(let x) = value, !x.isFinite { throw .invalidArgument("hparams: \(name) = \(x) is not finite") }
@@ -38,10 +57,16 @@ extension SummaryWriter {
         guard Set(metrics.map(\.0)).count == metrics.count, !metrics.contains(where: { $0.0.isEmpty }) else {
             throw .invalidArgument("hparams: metric tags must be non-empty and distinct")
         }
-        let name = runName ?? String(Date().timeIntervalSince1970)
-        try PathComponent.validateRelativePath(name, role: "addHparams run name")
-        let directory = logDirectory + "/" + name
-        let writer = try SummaryWriter(logDirectory: directory, options: subWriterOptions)
+        let writer: SummaryWriter
+        switch destination {
+        case .thisRun:
+            writer = self
+        case .subRun(let name):
+            try PathComponent.validateRelativePath(name, role: "addHparams run name")
+            writer = try SummaryWriter(logDirectory: logDirectory + "/" + name, options: subWriterOptions)
+        case .timestampedSubRun:
+            writer = try SummaryWriter(logDirectory: logDirectory + "/" + String(Date().timeIntervalSince1970), options: subWriterOptions)
+        }
         let contents: [(String, [UInt8])] = [
             ("_hparams_/experiment", HParamsEncoding.experiment(hparams: hparams, discreteDomains: discreteDomains, metrics: metrics.map(\.0))),
             ("_hparams_/session_start_info", HParamsEncoding.sessionStart(hparams: hparams)),
@@ -51,8 +76,8 @@ extension SummaryWriter {
             try writer.write(values: [SummaryValue(tag: tag, metadata: SummaryMetadata(pluginName: "hparams", pluginContent: content), value: .none)], step: step)
         }
         for (tag, value) in metrics { try writer.addScalar(tag, value, step: step) }
-        try writer.close()
-        return directory
+        if writer !== self { try writer.close() }
+        return writer.logDirectory
     }
 
     private static func sameKind(_ a: HParamValue, _ b: HParamValue) -> Bool {

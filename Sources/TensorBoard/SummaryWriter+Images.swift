@@ -23,22 +23,27 @@ extension SummaryWriter {
     ///   - tag: Series name.
     ///   - pixels: 8-bit values, `product(shape)` of them.
     ///   - shape: `[H, W]`, `[H, W, C]` or `[C, H, W]` per `layout`; C is 1, 2, 3 or 4.
-    ///   - layout: Axis order.
-    ///   - step: Global step.
+    ///   - layout: Axis order (default `.chw`, torch's `dataformats="CHW"`).
+    ///   - step: Global step (default 0, as torch's `global_step=None`).
     ///   - wallTime: Seconds since the Unix epoch (default now).
     /// - Throws: `SummaryWriterError.invalidArgument` when the pixel count does not match the shape
     ///   or the shape is invalid; a write error.
-    public func addImage(_ tag: String, pixels: [UInt8], shape: [Int], layout: ImageLayout, step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addImage(
+        _ tag: String, pixels: [UInt8], shape: [Int], layout: ImageLayout = .chw, step: Int = 0, wallTime: Double? = nil
+    ) throws(SummaryWriterError) {
         let (height, width, channels, hwc) = try Self.interleaved(pixels, shape: shape, layout: layout)
         try writeImage(tag, hwc, height: height, width: width, channels: channels, step: step, wallTime: wallTime)
     }
 
-    /// Logs one image with float pixels in [0, 1] (scaled by 255 and rounded, as torch).
+    /// Logs one image with floating-point pixels in [0, 1] (scaled by 255 and rounded).
     ///
-    /// - Parameters: As the `UInt8` variant; `pixels` must be finite and within [0, 1].
+    /// - Parameters: As the `UInt8` variant; `pixels` (`Float`, `Double` or `Float16`) must be
+    ///   finite and within [0, 1].
     /// - Throws: `SummaryWriterError.invalidArgument` for values outside [0, 1] (naming the first)
     ///   or a shape mismatch; a write error.
-    public func addImage(_ tag: String, pixels: [Float], shape: [Int], layout: ImageLayout, step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addImage<Pixel: BinaryFloatingPoint>(
+        _ tag: String, pixels: [Pixel], shape: [Int], layout: ImageLayout = .chw, step: Int = 0, wallTime: Double? = nil
+    ) throws(SummaryWriterError) {
         try addImage(tag, pixels: Self.bytes(pixels), shape: shape, layout: layout, step: step, wallTime: wallTime)
     }
 
@@ -51,23 +56,27 @@ extension SummaryWriter {
     ///   - tag: Series name.
     ///   - pixels: 8-bit values of `[n, C, H, W]` (`.nchw`) or `[n, H, W, C]` (`.nhwc`).
     ///   - shape: The four dimensions in layout order.
-    ///   - layout: Axis order.
-    ///   - step: Global step.
+    ///   - layout: Axis order (default `.nchw`, torch's `dataformats="NCHW"`).
+    ///   - step: Global step (default 0, as torch's `global_step=None`).
     ///   - wallTime: Seconds since the Unix epoch (default now).
     /// - Throws: `SummaryWriterError.invalidArgument` for a bad shape; a write error.
-    public func addImages(_ tag: String, pixels: [UInt8], shape: [Int], layout: ImageBatchLayout, step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addImages(
+        _ tag: String, pixels: [UInt8], shape: [Int], layout: ImageBatchLayout = .nchw, step: Int = 0, wallTime: Double? = nil
+    ) throws(SummaryWriterError) {
         let (grid, height, width, channels) = try Self.grid(pixels, shape: shape, layout: layout, columns: 8)
         try writeImage(tag, grid, height: height, width: width, channels: channels, step: step, wallTime: wallTime)
     }
 
-    /// Float variant of `addImages` (values in [0, 1]).
+    /// Floating-point variant of `addImages` (`Float`, `Double` or `Float16` values in [0, 1]).
     ///
     /// - Throws: As `addImages`, and for values outside [0, 1].
-    public func addImages(_ tag: String, pixels: [Float], shape: [Int], layout: ImageBatchLayout, step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addImages<Pixel: BinaryFloatingPoint>(
+        _ tag: String, pixels: [Pixel], shape: [Int], layout: ImageBatchLayout = .nchw, step: Int = 0, wallTime: Double? = nil
+    ) throws(SummaryWriterError) {
         try addImages(tag, pixels: Self.bytes(pixels), shape: shape, layout: layout, step: step, wallTime: wallTime)
     }
 
-    private func writeImage(_ tag: String, _ hwc: [UInt8], height: Int, width: Int, channels: Int, step: Int, wallTime: Double?) throws(SummaryWriterError) {
+    func writeImage(_ tag: String, _ hwc: [UInt8], height: Int, width: Int, channels: Int, step: Int, wallTime: Double?) throws(SummaryWriterError) {
         let png: [UInt8]
         do { png = try PNG.encode(pixels: hwc, width: width, height: height, channels: channels) } catch {
             throw .invalidArgument("image \(tag): \(error)")
@@ -76,11 +85,11 @@ extension SummaryWriter {
         try write(values: [SummaryValue(tag: tag, value: .image(image))], step: step, wallTime: wallTime)
     }
 
-    static func bytes(_ pixels: [Float]) throws(SummaryWriterError) -> [UInt8] {
+    static func bytes<Pixel: BinaryFloatingPoint>(_ pixels: [Pixel]) throws(SummaryWriterError) -> [UInt8] {
         if let bad = pixels.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw .invalidArgument("image: pixel \(bad) is \(pixels[bad]); float pixels must lie in [0, 1] (use UInt8 for 0…255)")
+            throw .invalidArgument("image: pixel \(bad) is \(Double(pixels[bad])); float pixels must lie in [0, 1] (use UInt8 for 0…255)")
         }
-        return pixels.map { UInt8(($0 * 255).rounded()) }
+        return pixels.map { UInt8((Float($0) * 255).rounded()) }
     }
 
     /// Converts one image to interleaved HWC.

@@ -12,14 +12,17 @@ extension SummaryWriter {
     /// - Parameters:
     ///   - tag: Series name.
     ///   - labels: 0/1 ground truth.
-    ///   - predictions: Probabilities in [0, 1].
-    ///   - step: Global step.
+    ///   - predictions: Probabilities in [0, 1], any `BinaryFloatingPoint` type.
+    ///   - step: Global step (default 0, as torch's `global_step=None`).
     ///   - numThresholds: T ≥ 2 (default 127).
     ///   - wallTime: Seconds since the Unix epoch (default now).
     /// - Throws: `SummaryWriterError.invalidArgument` for labels other than 0/1, predictions outside
     ///   [0, 1], mismatched counts; a write error.
-    public func addPRCurve(_ tag: String, labels: [Int], predictions: [Double], step: Int, numThresholds: Int = 127, wallTime: Double? = nil) throws(SummaryWriterError) {
-        try addPRCurveRaw(tag, rows: PRCurve.rows(labels: labels, predictions: predictions, thresholdCount: numThresholds), step: step, wallTime: wallTime)
+    public func addPRCurve<Prediction: BinaryFloatingPoint>(
+        _ tag: String, labels: [Int], predictions: [Prediction], step: Int = 0, numThresholds: Int = 127, wallTime: Double? = nil
+    ) throws(SummaryWriterError) {
+        let rows = try PRCurve.rows(labels: labels, predictions: predictions.map { Double($0) }, thresholdCount: numThresholds)
+        try addPRCurveRaw(tag, rows: rows, step: step, wallTime: wallTime)
     }
 
     /// Logs a precomputed PR curve (torch `add_pr_curve_raw`).
@@ -27,10 +30,10 @@ extension SummaryWriter {
     /// - Parameters:
     ///   - tag: Series name.
     ///   - rows: Six rows of equal length T ≥ 2: TP, FP, TN, FN, precision, recall.
-    ///   - step: Global step.
+    ///   - step: Global step (default 0).
     ///   - wallTime: Seconds since the Unix epoch (default now).
     /// - Throws: `SummaryWriterError.invalidArgument` for a wrong shape; a write error.
-    public func addPRCurveRaw(_ tag: String, rows: [[Double]], step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addPRCurveRaw(_ tag: String, rows: [[Double]], step: Int = 0, wallTime: Double? = nil) throws(SummaryWriterError) {
         guard rows.count == 6, let t = rows.first?.count, t >= 2, rows.allSatisfy({ $0.count == t }) else {
             throw .invalidArgument("PR curve: expected 6 rows (TP, FP, TN, FN, precision, recall) of equal length ≥ 2")
         }

@@ -145,10 +145,10 @@ public final class SummaryWriter: Sendable {
     /// - Parameters:
     ///   - tag: Series name; `/` groups series in the dashboard.
     ///   - value: The value.
-    ///   - step: Global step, ≥ 0.
+    ///   - step: Global step, ≥ 0 (default 0, as torch's `global_step=None`).
     ///   - wallTime: Seconds since the Unix epoch (default: now); must be finite.
     /// - Throws: `SummaryWriterError.invalidWallTime`, `.negativeStep` or `.record`.
-    public func addScalar(_ tag: String, _ value: Double, step: Int, wallTime: Double? = nil) throws(SummaryWriterError) {
+    public func addScalar(_ tag: String, _ value: Double, step: Int = 0, wallTime: Double? = nil) throws(SummaryWriterError) {
         let time = wallTime ?? Date().timeIntervalSince1970
         guard time.isFinite else { throw .invalidWallTime(time) }
         guard step >= 0 else { throw .negativeStep(step) }

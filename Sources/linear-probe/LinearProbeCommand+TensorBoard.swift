@@ -1,21 +1,35 @@
+import ArgumentParser
 import Foundation
 import Probe
 import TensorBoard
 
 extension LinearProbeCommand {
-    /// Logs the run: the metrics as scalars at step 0, an hparams session (C, tol, preprocessing,
-    /// class weight → the metrics), the confusion matrix as a gray image (rows true, columns
-    /// predicted, each cell scaled by its row's count, 16×16 pixels per cell), the settings and
-    /// results as a Markdown text summary, and the sweep curve as scalars
+    /// Logs the fit as one run `<logdir>/<session>`, the session named by the fit's settings
+    /// (`sessionName`), so fits into one log directory never share a run: a second fit with the
+    /// same settings gets the suffix `-2`, `-3`, ….
+    ///
+    /// The run holds an hparams session written into the run itself (C, tol, preprocessing, class
+    /// weight, sweep, training features → the probe metrics, which are the run's own scalars at
+    /// step 0), the other results as scalars, the confusion matrix as a gray image (rows true,
+    /// columns predicted, each cell scaled by its row's count, 16×16 pixels per cell), the settings
+    /// and results as a Markdown text summary, and the sweep curve as scalars
     /// `sweep/validation_accuracy` and `sweep/log10_C` over the sweep index.
     func logToTensorBoard(_ r: ProbeReport, logdir: String) throws {
-        let writer = try SummaryWriter(logDirectory: logdir)
+        let writer = try SummaryWriter(logDirectory: try Self.freeRunDirectory(logdir, name: sessionName(r)))
         let metrics: [(String, Double?)] = [
             ("probe/test_accuracy", r.testAccuracy), ("probe/train_accuracy", r.trainAccuracy), ("probe/top5_accuracy", r.top5Accuracy),
             ("probe/balanced_accuracy", r.balancedAccuracy), ("probe/log_loss", r.logLoss), ("probe/mae", r.mae), ("probe/qwk", r.qwk),
-            ("probe/objective", r.objective), ("probe/n_iter", Double(r.nIter)),
         ]
-        for case let (tag, value?) in metrics { try writer.addScalar(tag, value, step: 0) }
+        let finiteMetrics = metrics.compactMap { tag, value in value.flatMap { $0.isFinite ? (tag, $0) : nil } }
+        try writer.addHparams(
+            [
+                ("C", .number(r.c)), ("tol", .number(r.tol)), ("preprocessing", .string(r.preprocessing)), ("class_weight", .string(r.classWeight)),
+                ("sweep", .bool(r.sweep != nil)), ("train_features", .string(URL(fileURLWithPath: trainFeatures).lastPathComponent)),
+            ],
+            metrics: finiteMetrics, in: .thisRun, step: 0)
+        for case let (tag, value?) in metrics where !value.isFinite { try writer.addScalar(tag, value, step: 0) }
+        try writer.addScalar("probe/objective", r.objective, step: 0)
+        try writer.addScalar("probe/n_iter", Double(r.nIter), step: 0)
         for (index, point) in (r.sweep ?? []).enumerated() {
             try writer.addScalar("sweep/validation_accuracy", point.validationAccuracy, step: index)
             try writer.addScalar("sweep/log10_C", Foundation.log10(point.c), step: index)
@@ -36,11 +50,31 @@ extension LinearProbeCommand {
             }
         }
         try writer.addImage("probe/confusion_matrix", pixels: pixels, shape: [k * cell, k * cell], layout: .hw, step: 0)
-        var metricsForHparams: [(String, Double)] = [("hparam/test_accuracy", r.testAccuracy), ("hparam/balanced_accuracy", r.balancedAccuracy), ("hparam/log_loss", r.logLoss)]
-        if let mae = r.mae, let qwk = r.qwk { metricsForHparams += [("hparam/mae", mae), ("hparam/qwk", qwk)] }
-        try writer.addHparams(
-            [("C", .number(r.c)), ("tol", .number(r.tol)), ("preprocessing", .string(r.preprocessing)), ("class_weight", .string(r.classWeight)), ("sweep", .bool(r.sweep != nil))],
-            metrics: metricsForHparams.filter { $0.1.isFinite }, runName: "hparams")
         try writer.close()
+    }
+
+    /// The run name of a fit: the training features' file name without extension, then
+    /// `C=<C>`, `tol=<tol>` (shortest `%g` forms), the preprocessing, and `balanced` / `sweep`
+    /// when set, joined by `_`; characters other than letters, digits and `.=+-` become `-`.
+    /// Example: `train_x_C=1_tol=0.0001_standardize`.
+    func sessionName(_ r: ProbeReport) -> String {
+        let stem = URL(fileURLWithPath: trainFeatures.split(separator: ":").first.map(String.init) ?? trainFeatures).deletingPathExtension().lastPathComponent
+        var parts = [stem, String(format: "C=%g", r.c), String(format: "tol=%g", r.tol), r.preprocessing.replacingOccurrences(of: ", ", with: "+")]
+        if r.classWeight != "none" { parts.append(r.classWeight) }
+        if r.sweep != nil { parts.append("sweep") }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.=+-")
+        return String(parts.joined(separator: "_").map { allowed.contains($0) || $0 == "_" ? $0 : "-" })
+    }
+
+    /// `<logdir>/<name>`, or `<logdir>/<name>-2`, `-3`, … when that run already exists.
+    static func freeRunDirectory(_ logdir: String, name: String) throws -> String {
+        var candidate = logdir + "/" + name
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            guard suffix <= 10_000 else { throw ValidationError("--logdir \(logdir) already holds 10000 runs named \(name)") }
+            candidate = logdir + "/" + name + "-\(suffix)"
+            suffix += 1
+        }
+        return candidate
     }
 }

@@ -28,6 +28,22 @@ enum CompatEnvironment {
         return result.standardOutput
     }
 
+    /// The body of a POST to the hparams plugin's `session_groups` route listing every session.
+    static let allSessionGroups =
+        "POST:/data/plugin/hparams/session_groups|{\"experimentName\": \"\", \"allowedStatuses\": [\"STATUS_UNKNOWN\", \"STATUS_SUCCESS\", \"STATUS_FAILURE\", \"STATUS_RUNNING\"], \"colParams\": [], \"startIndex\": 0, \"sliceSize\": 100}"
+
+    /// Starts the real TensorBoard on `logdir` with `--load_fast=<loadFast>`, waits for `wait`
+    /// (tb_query.py's `plugin:run:tag,…`) and returns each URL's response; records an issue and
+    /// returns nil when there is no JSON.
+    static func queryTensorBoard(_ logdir: String, loadFast: String, wait: String, urls: [String]) throws -> [String: Any]? {
+        let output = try run("tb_query.py", [logdir, loadFast, wait] + urls)
+        guard let result = try json(output) as? [String: Any] else {
+            Issue.record("no JSON from TensorBoard: \(output.prefix(500))")
+            return nil
+        }
+        return result
+    }
+
     /// Parses JSON text.
     static func json(_ text: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])

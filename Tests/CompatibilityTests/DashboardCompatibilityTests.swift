@@ -6,6 +6,8 @@ import Testing
 
 @Suite(.enabled(if: CompatEnvironment.shouldRun, "compatibility venv not found; run scripts/setup-compat-venv.sh"), .serialized)
 struct DashboardCompatibilityTests {
+    private let beep: [Float] = (0..<800).map { Float(($0 % 20) - 10) / 20 }
+
     /// Writes one run with every dashboard; returns the log directory's layout facts.
     private func writeEverything(_ logdir: String) throws {
         let writer = try SummaryWriter(logDirectory: logdir + "/main")
@@ -16,7 +18,7 @@ struct DashboardCompatibilityTests {
         try writer.addImage("picture", pixels: rgb, shape: [3, 3, 5], layout: .chw, step: 2)
         try writer.addText("notes", "hello **world**", step: 3)
         try writer.addPRCurve("pr", labels: [1, 0, 1, 0, 1], predictions: [0.9, 0.1, 0.7, 0.4, 0.2], step: 4, numThresholds: 5)
-        try writer.addAudio("beep", (0..<800).map { Float(($0 % 20) - 10) / 20 }, sampleRate: 8000, step: 5)
+        try writer.addAudio("beep", beep, sampleRate: 8000, step: 5)
         try writer.addCustomScalars(CustomScalarLayout(categories: [.init(title: "Class Distances", charts: [.init(title: "margin", content: .multiline(tags: ["C0-C1", "C1-C2"]))])]))
         try writer.addEmbedding([[1, 0], [0, 1], [1, 1]], metadata: [["a"], ["b"], ["c"]], tag: "emb")
         try writer.addHparams([("lr", .number(0.01)), ("optimizer", .string("adam")), ("augment", .bool(true))], metrics: [("hparam/accuracy", 0.75)], runName: "session")
@@ -32,19 +34,15 @@ struct DashboardCompatibilityTests {
                 "IMAGE:main|picture",
                 "/data/plugin/text/text?run=main&tag=notes%2Ftext_summary",
                 "/data/plugin/pr_curves/pr_curves?run=main&tag=pr",
-                "/data/plugin/audio/audio?run=main&tag=beep",
+                "AUDIO:main|beep",
                 "/data/plugin/custom_scalars/layout",
                 "/data/plugin/projector/runs",
                 "/data/plugin/projector/info?run=main",
                 "POST:/data/plugin/hparams/experiment|{\"experimentName\": \"\"}",
-                "POST:/data/plugin/hparams/session_groups|{\"experimentName\": \"\", \"allowedStatuses\": [\"STATUS_UNKNOWN\", \"STATUS_SUCCESS\", \"STATUS_FAILURE\", \"STATUS_RUNNING\"], \"colParams\": [], \"startIndex\": 0, \"sliceSize\": 100}",
+                CompatEnvironment.allSessionGroups,
             ]
             let wait = "histograms:main:weights,images:main:picture,text:main:notes/text_summary,pr_curves:main:pr,audio:main:beep,scalars:main/session:hparam/accuracy"
-            let output = try CompatEnvironment.run("tb_query.py", [logdir, loadFast, wait] + urls)
-            guard let r = try CompatEnvironment.json(output) as? [String: Any] else {
-                Issue.record("no JSON from TensorBoard: \(output.prefix(500))")
-                return
-            }
+            guard let r = try CompatEnvironment.queryTensorBoard(logdir, loadFast: loadFast, wait: wait, urls: urls) else { return }
             // Histogram: buckets (left, right, count) summing to the 6 values, at step 1.
             let histogram = (r[urls[0]] as? [[Any]])?.first
             #expect((histogram?[1] as? Int) == 1)
@@ -66,9 +64,11 @@ struct DashboardCompatibilityTests {
             let kept = (rows[0].lastIndex { $0 > 0 } ?? 0) + 1
             #expect((pr?["precision"] as? [Double])?.map { Float($0) } == rows[4].prefix(kept).map { Float($0) })
             #expect((pr?["recall"] as? [Double])?.map { Float($0) } == rows[5].prefix(kept).map { Float($0) })
-            // Audio: one WAV clip.
-            let audio = (r[urls[4]] as? [[String: Any]])?.first
-            #expect(audio?["contentType"] as? String == "audio/wav")
+            // Audio: the served clip is the WAV written (not a [WAV, label] row), on both loaders.
+            let audio = r[urls[4]] as? [String: Any]
+            #expect(audio?["content_type"] as? String == "audio/wav")
+            let served = Data(base64Encoded: (audio?["base64"] as? String) ?? "").map { [UInt8]($0) }
+            #expect(served == WAV.encode(samples: beep, sampleRate: 8000), "\(served?.count ?? 0) bytes served")
             // Custom scalars layout.
             let layout = r[urls[5]] as? [String: Any]
             let category = (layout?["category"] as? [[String: Any]])?.first

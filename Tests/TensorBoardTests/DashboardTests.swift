@@ -4,13 +4,7 @@ import TestSupport
 import Testing
 
 @Suite struct DashboardTests {
-    private func values(_ path: String) throws -> [(Int64, SummaryValue)] {
-        var result = [(Int64, SummaryValue)]()
-        try EventFileReader(path: path).forEachEvent { event in
-            if case .summary(let values) = event.content { for v in values { result.append((event.step, v)) } }
-        }
-        return result
-    }
+    private func values(_ path: String) throws -> [(Int64, SummaryValue)] { try summaryValues(inFile: path) }
 
     @Test func hparamsPluginDataMatchesTensorboardXBytes() throws {
         // spec/tensorboard.md §2.6: tensorboardX 2.6.5, hparams {lr: 0.1, opt: adam, bn: True}, metric hparam/acc.

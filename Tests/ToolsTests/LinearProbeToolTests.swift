@@ -38,7 +38,7 @@ import Testing
             }
             #expect(report["labels"] as? [Int] == [0, 10, 20])
             let reader = try TensorBoard.LogdirReader(path: d + "/tb")
-            #expect(reader.runs.map(\.name) == [".", "hparams"])
+            #expect(reader.runs.map(\.name) == ["xtr_C=1_tol=0.0001_standardize"])
             let scalars = try reader.scalars(in: reader.runs[0])
             #expect(scalars["probe/test_accuracy"]?.first?.value == 1)
             var kinds = Set<String>()

@@ -13,6 +13,7 @@
 #include "tensorboard/plugins/hparams/api.pb-c.h"
 #include "tensorboard/plugins/hparams/plugin_data.pb-c.h"
 #include "tensorboard/plugins/image/plugin_data.pb-c.h"
+#include "tensorboard/plugins/mesh/plugin_data.pb-c.h"
 #include "tensorboard/plugins/pr_curve/plugin_data.pb-c.h"
 #include "tensorboard/plugins/projector/projector_config.pb-c.h"
 #include "tensorboard/plugins/scalar/plugin_data.pb-c.h"

@@ -1,4 +1,4 @@
-public import LinearAlgebra
+import LinearAlgebra
 import ProcessRuntime
 import ScalarLogging
 

@@ -29,16 +29,30 @@ def free_port():
 
 def fetch(port, path):
     """GET a path; "POST:<path>|<json>" posts JSON (hparams); "IMAGE:<run>|<tag>" fetches the first
-    image of a series and returns its decoded pixels (Pillow)."""
+    image of a series and returns its decoded pixels (Pillow; for an animated GIF the frame count
+    and every frame's RGB pixels); "AUDIO:<run>|<tag>" fetches the first clip of a series and
+    returns its content type and bytes (base64)."""
     if path.startswith("IMAGE:"):
         run, tag = path[6:].split("|", 1)
         q = urllib.parse.urlencode({"run": run, "tag": tag})
         entries = fetch(port, f"/data/plugin/images/images?{q}")
         raw = fetch(port, "/data/plugin/images/individualImage?" + entries[0]["query"])
-        from PIL import Image
+        from PIL import Image, ImageSequence
         import io
         image = Image.open(io.BytesIO(base64.b64decode(raw["base64"])))
-        return {"size": list(image.size), "mode": image.mode, "pixels": [list(p) if isinstance(p, tuple) else p for p in image.getdata()], "step": entries[0]["step"]}
+        result = {"size": list(image.size), "mode": image.mode, "format": image.format, "content_type": raw["content_type"],
+                  "pixels": [list(p) if isinstance(p, tuple) else p for p in image.getdata()], "step": entries[0]["step"]}
+        if image.format == "GIF":
+            result["frames"] = [[list(p) for p in frame.convert("RGB").getdata()] for frame in ImageSequence.Iterator(image)]
+            result["durations"] = [frame.info.get("duration") for frame in ImageSequence.Iterator(image)]
+            result["loop"] = image.info.get("loop")
+        return result
+    if path.startswith("AUDIO:"):
+        run, tag = path[6:].split("|", 1)
+        q = urllib.parse.urlencode({"run": run, "tag": tag})
+        entries = fetch(port, f"/data/plugin/audio/audio?{q}")
+        raw = fetch(port, "/data/plugin/audio/individualAudio?" + entries[0]["query"])
+        return {"content_type": raw["content_type"], "base64": raw["base64"], "step": entries[0]["step"], "label": entries[0].get("label")}
     request = None
     if path.startswith("POST:"):
         target, body = path[5:].split("|", 1)
@@ -73,7 +87,7 @@ def main():
     process = subprocess.Popen(
         [tensorboard, "--logdir", logdir, "--host", "127.0.0.1", "--port", str(port),
          f"--load_fast={load_fast}", "--reload_interval", "1", "--samples_per_plugin",
-         "scalars=100000,images=100,histograms=1000,text=1000,audio=100,pr_curves=1000"],
+         "scalars=100000,images=100,histograms=1000,text=1000,audio=100,pr_curves=1000,mesh=100"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.time() + DEADLINE_SECONDS
