@@ -21,7 +21,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let writer = try SummaryWriter(logDirectory: directory + "/run")
             try writer.addScalar("loss", 0.5, step: 1, wallTime: 10)
-            try writer.addHistogram("w", [1, 2, 2, 3], step: 2, edges: [0, 1.5, 2.5, 4], wallTime: 11)
+            try writer.addHistogram("w", [1, 2, 2, 3], step: 2, bins: .edges([0, 1.5, 2.5, 4]), wallTime: 11)
             try writer.addImage("img", pixels: [UInt8](repeating: 7, count: 6), shape: [2, 3], layout: .hw, step: 3, wallTime: 12)
             try writer.addAudio("snd", [0, 0.5, -0.5, 0], sampleRate: 8000, step: 4, wallTime: 13)
             try writer.addText("note", "hi", step: 5, wallTime: 14)
