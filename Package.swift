@@ -22,11 +22,14 @@ let package = Package(
         .executable(name: "tb-export", targets: ["tb-export"]),
         .executable(name: "extract-margins", targets: ["extract-margins"]),
         .executable(name: "linear-probe", targets: ["linear-probe"]),
+        .executable(name: "knn-probe", targets: ["knn-probe"]),
         .executable(name: "contrastive-loss", targets: ["contrastive-loss"]),
         .executable(name: "run-examples", targets: ["run-examples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // DocC catalogs: `swift package generate-documentation` (build-time only).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: C targets (never products)
@@ -83,6 +86,9 @@ let package = Package(
         .executableTarget(
             name: "linear-probe",
             dependencies: ["Probe", "ArrayFiles", "TensorBoard", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "knn-probe",
+            dependencies: ["Probe", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "contrastive-loss",
             dependencies: ["Losses", "LinearAlgebra", "ArrayFiles", "ProcessRuntime", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python virtual environment the compatibility tests use: the real
-# TensorBoard, tbparse, tensorboardX and friends, pinned to the versions the spec was checked
-# against. The tests find it at $CB_COMPAT_VENV (default: <repo>/.venv-compat).
+# TensorBoard, tbparse, tensorboardX and friends, pinned to the versions docs/reference/tensorboard-format.md was checked
+# against. The tests find it at $CONTRASTIVEBOARD_COMPAT_VENV (default: <repo>/.venv-compat).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="${CB_COMPAT_VENV:-$root/.venv-compat}"
+venv="${CONTRASTIVEBOARD_COMPAT_VENV:-$root/.venv-compat}"
 requirements="$root/scripts/compat-requirements.txt"
 stamp="$venv/.requirements-installed"
 if [ -f "$stamp" ] && cmp -s "$stamp" "$requirements"; then exit 0; fi

@@ -6,7 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/install-deps.sh
 bash scripts/setup-compat-venv.sh
-export CB_COMPAT_VENV="${CB_COMPAT_VENV:-$root/.venv-compat}"
+export CONTRASTIVEBOARD_COMPAT_VENV="${CONTRASTIVEBOARD_COMPAT_VENV:-$root/.venv-compat}"
 swift test "$@"
 # The kernels and the losses' Float paths run the CVectorMath kernels of the best instruction set the processor
 # has; run their tests once more with each lower set (AVX2 + FMA, baseline) it supports.

@@ -5,7 +5,7 @@ The tensorboard wheel ships only generated `*_pb2.py` modules, each of which emb
 serialized FileDescriptorProto. This script prints those descriptors back as `.proto` text
 (field numbers, types, labels, oneofs, maps, nested types, enums, packages and imports are
 exact; comments are lost), trims proto3 `optional` (which protoc-c 1.4.1 rejects, see
-spec/tensorboard.md §2) and writes them under proto/. Run it with a Python that has
+docs/reference/tensorboard-format.md, "Protos") and writes them under proto/. Run it with a Python that has
 `tensorboard` and `protobuf` installed (e.g. .venv-compat/bin/python). It was run once with
 tensorboard 2.21.0; the committed proto/ files are its output. scripts/generate-protos.sh then
 turns proto/ into protobuf-c code.
@@ -102,7 +102,7 @@ def emit_message(message, package, indent):
         if field.options.deprecated:
             options.append("deprecated = true")
         suffix = f" [{', '.join(options)}]" if options else ""
-        # proto3 `optional` is dropped: protoc-c 1.4.1 refuses it (spec §2); only request
+        # proto3 `optional` is dropped: protoc-c 1.4.1 refuses it (docs/reference/tensorboard-format.md, "Protos"); only request
         # messages of the hparams HTTP API use it.
         lines.append(f"{inner}{label}{type_of(field, package)} {field.name} = {field.number}{suffix};")
     for r in message.reserved_range:

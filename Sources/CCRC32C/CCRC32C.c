@@ -8,7 +8,7 @@
 #include <nmmintrin.h>
 #endif
 
-// Reflected CRC-32C polynomial (RFC 3720 §B.4; spec/tensorboard.md §1.2).
+// Reflected CRC-32C polynomial (RFC 3720 §B.4; docs/reference/tensorboard-format.md, "CRC-32C and the mask").
 #define CCRC32C_POLYNOMIAL 0x82F63B78u
 
 static uint32_t table[8][256];

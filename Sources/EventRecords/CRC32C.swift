@@ -7,7 +7,7 @@ import CCRC32C
 /// otherwise with slicing-by-8 tables (C target `CCRC32C`).
 public enum CRC32C {
     /// The constant added after rotating a CRC to mask it: `0xA282EAD8`, from LevelDB's
-    /// `crc32c::Mask` as used by TensorFlow's `record_writer` (spec/tensorboard.md §1.2).
+    /// `crc32c::Mask` as used by TensorFlow's `record_writer` (docs/reference/tensorboard-format.md, "CRC-32C and the mask").
     public static let maskDelta: UInt32 = 0xA282_EAD8
 
     /// The right-rotation applied before adding `maskDelta`: 15 bits (same source).

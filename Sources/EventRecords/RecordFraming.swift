@@ -1,6 +1,6 @@
 /// TFRecord framing: `u64le length | u32le masked CRC(length bytes) | payload | u32le masked CRC(payload)`.
 ///
-/// Overhead is 16 bytes per record (spec/tensorboard.md §1.1).
+/// Overhead is 16 bytes per record (docs/reference/tensorboard-format.md, "Record framing").
 public enum RecordFraming {
     /// Bytes before the payload: the 8-byte length and its 4-byte masked CRC.
     public static let headerSize = 12

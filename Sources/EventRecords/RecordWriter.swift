@@ -18,14 +18,14 @@ public struct RecordWriterOptions: Sendable {
     }
 
     /// Size at which the caller's buffer is handed to the background writer, in bytes
-    /// (default 1 MiB: large `write(2)` calls, the C baseline of spec §7 used a 1 MiB buffer).
+    /// (default 1 MiB: large `write(2)` calls, as the C baseline of docs/reference/tensorboard-format.md, "Peer throughput").
     public var chunkSize: Int = 1 << 20
     /// Maximum number of chunks waiting for the disk (default 32, i.e. 32 MiB by default).
     public var maximumQueuedChunks: Int = 32
     /// Policy when `maximumQueuedChunks` chunks are waiting.
     public var queueFullPolicy: QueueFullPolicy = .block
     /// Seconds after which buffered records are written even if the chunk is not full
-    /// (default 2 s; torch's 120 s makes short runs look empty, spec §6).
+    /// (default 2 s; torch's 120 s makes short runs look empty, docs/reference/tensorboard-format.md, "Flushing").
     public var flushInterval: Double = 2
     /// Whether `flush()` and `close()` also `fsync` the file (default `false`: fsync is slow
     /// on network file systems and only protects against power loss, not process crashes).

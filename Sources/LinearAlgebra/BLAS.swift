@@ -6,7 +6,7 @@ import COpenBLAS
     import Darwin
 #endif
 
-// The one file of the package that calls cblas and LAPACK (style guide §2.5). Every size goes
+// The one file of the package that calls cblas and LAPACK. Every size goes
 // through `blasInt(_:_:)`, every call passes `CblasRowMajor` explicitly, and every LAPACK `info`
 // goes through `checkLAPACK(_:_:)`.
 

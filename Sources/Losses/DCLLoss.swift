@@ -2,7 +2,7 @@ import LinearAlgebra
 public import ScalarLogging
 
 /// Decoupled contrastive learning (Yeh et al. 2022), DCL and DCLW as `lightly` 1.6.0 and `nidl`
-/// 0.0.2 (spec/losses.md §B).
+/// 0.0.2 (docs/reference/contrastive-losses.md, "DCL and DCLW").
 ///
 /// Views z1, z2 (`[N, d]`), normalised (ε 1e-12, lightly's); `S = Z Zᵀ/T` for Z = [ẑ1; ẑ2];
 /// row r's partner p(r) = r ± N and negatives every c ∉ {r, p(r)} (the positive is decoupled

@@ -3,7 +3,7 @@ public import LinearAlgebra
 public import ScalarLogging
 
 /// QARe, SimCLR (log of mean), SparseCLR and their QARe combinations, as
-/// `amoskalev/contrasting_quadratic` at `8a679cd` (Moskalev et al., ECCV 2022; spec/losses.md §D).
+/// `amoskalev/contrasting_quadratic` at `8a679cd` (Moskalev et al., ECCV 2022; docs/reference/contrastive-losses.md, "QARe, SimCLR and SparseCLR").
 ///
 /// Input: head outputs `[2N, d]` with **interleaved** views (row 2i = view A of image i, row
 /// 2i+1 = view B; partner of r is r XOR 1). Similarities are cosines of the normalised rows
@@ -46,7 +46,7 @@ public struct QAReLoss: Sendable {
     public static let simclrTemperature = 0.5
     /// The similarity clamp of the `*_qare` models: 1e-8.
     public static let similarityFloor = 1e-8
-    /// c₀ = exp(1/t) as the original's float32 scalar (spec §D.2).
+    /// c₀ = exp(1/t) as the original's float32 scalar (docs/reference/contrastive-losses.md, "QARe, SimCLR and SparseCLR").
     public static let selfTerm = Double(Float(2.0.exponential))
 
     /// Creates the loss.

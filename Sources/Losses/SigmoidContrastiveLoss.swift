@@ -20,7 +20,7 @@ struct SigmoidContrastiveResult<Scalar: BLASScalar>: Sendable {
 }
 
 /// Sigmoid contrastive loss with confidence penalty and KL invariance term, as
-/// `sigmoid-contrastive-learning` 0.1.0 `scl_loss` (spec/losses.md §A).
+/// `sigmoid-contrastive-learning` 0.1.0 `scl_loss` (docs/reference/contrastive-losses.md, "Sigmoid contrastive loss").
 ///
 /// For online `x` and target `x′` (`[n, d]`, row i of both = the same image):
 /// `s = clamp(exp(τ), 0, maxScale)`, logits `L = s·x̂x̂′ᵀ + b` (rows online), `Y = 2I − 1`,
@@ -28,9 +28,9 @@ struct SigmoidContrastiveResult<Scalar: BLASScalar>: Sendable {
 /// `ℓ_sig = −(1/n) Σ_ij w_ij log σ(Y⊙L)_ij` (SigLIP's 1/n), and the invariance
 /// `inv = (1/n) Σ_i KL(Q_i ‖ R_i)` with R the row softmax of L and Q_i the softmax of column i;
 /// `total = ℓ_sig + α·inv`, in nats. τ and b are learnable; ∂/∂τ is 0 when exp(τ) exceeds
-/// `maxScale` (the clamp's gradient passes at equality, the original PyTorch's convention, §0).
+/// `maxScale` (the clamp's gradient passes at equality, the original PyTorch's convention, docs/reference/contrastive-losses.md, "Shared conventions").
 /// The closed-form penalty gradient stays finite where the original's autograd gives NaN
-/// (saturated p with 0 < γ < 1, §A.10).
+/// (saturated p with 0 < γ < 1, docs/reference/contrastive-losses.md, "Edge cases").
 public struct SigmoidContrastiveLoss: Sendable {
     /// τ, the log of the logit scale (the training script starts at log 5).
     public var logScale: Double
@@ -94,7 +94,7 @@ public struct SigmoidContrastiveLoss: Sendable {
         try forward(online: [online], target: [target], gamma: gamma, step: step, pairs: [(0, 0)])
     }
 
-    /// The multi-view aggregation of the training script (spec §A.4): every pair of target view
+    /// The multi-view aggregation of the training script (docs/reference/contrastive-losses.md, "Multi-view aggregation"): every pair of target view
     /// t and online view o with o ≠ t (same index space; online lists the G global views first,
     /// then the local ones; target has the G global views), loss and KL averaged over the pairs.
     ///
@@ -339,7 +339,7 @@ public struct SigmoidContrastiveLoss: Sendable {
     }
 }
 
-/// The cosine schedule of the confidence penalty γ (spec/losses.md §A.5):
+/// The cosine schedule of the confidence penalty γ (docs/reference/contrastive-losses.md, "γ schedule"):
 /// `γ(step) = ½(cos(π·step/N) + 1)·γ₀` for step ≤ N, and 0 after.
 public struct CosineGammaSchedule: Sendable, Equatable {
     /// γ₀ at step 0 (the training script's `--gamma`, default 1).
@@ -367,7 +367,7 @@ public struct CosineGammaSchedule: Sendable, Equatable {
     }
 }
 
-/// The cosine schedule of the EMA target's momentum β (spec/losses.md §A.6), computed in float32
+/// The cosine schedule of the EMA target's momentum β (docs/reference/contrastive-losses.md, "β schedule"), computed in float32
 /// as the original: `β(s) = 1 − (1 − β_base)·(cos(π·s/K) + 1)/2`.
 public struct CosineEMASchedule: Sendable, Equatable {
     /// β_base (the training script's `--beta`, default 0.995).

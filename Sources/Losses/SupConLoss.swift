@@ -11,7 +11,7 @@ struct ContrastiveLossResult<Scalar: BLASScalar>: Sendable {
 }
 
 /// Supervised contrastive loss (Khosla et al. 2020), as `HobbitLong/SupContrast` `SupConLoss`
-/// at HEAD `66a8fe5` (with the 2023-12 fix for anchors without positives), spec/losses.md §C.
+/// at HEAD `66a8fe5` (with the 2023-12 fix for anchors without positives), docs/reference/contrastive-losses.md, "SupCon and NT-Xent".
 ///
 /// Input `[bsz, V, d]` features, **already L2-normalised** (the loss does not normalise), given
 /// as a row-major `[bsz·V, d]` matrix with row `i·V + v` = sample i, view v. Contrast set C is
@@ -215,7 +215,7 @@ public struct SupConLoss: Sendable {
     }
 }
 
-/// NT-Xent as lightly 1.6.0 `NTXentLoss` (memory bank 0), spec/losses.md §C.4.
+/// NT-Xent as lightly 1.6.0 `NTXentLoss` (memory bank 0), docs/reference/contrastive-losses.md, "SupCon and NT-Xent".
 ///
 /// Two views `out0`, `out1` (`[N, d]` each, normalised inside with ε = 1e-12); Z = [ẑ0; ẑ1],
 /// `S = Z Zᵀ / T`; row r's positive is its partner `(r + N) mod 2N`, its denominator every

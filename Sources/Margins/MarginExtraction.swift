@@ -71,7 +71,7 @@ extension LearnableMap {
 ///
 /// `path` is an event file, a run directory or a log directory searched recursively. Series
 /// are read as default TensorBoard shows them: after a restart, a point at step s drops earlier
-/// points with step ≥ s (spec/tensorboard.md §4.5), so the value taken is the one TensorBoard
+/// points with step ≥ s (docs/reference/tensorboard-format.md, "Step pre-emption"), so the value taken is the one TensorBoard
 /// displays. Works on files of this project's `SummaryWriter`, torch's and tensorboardX's.
 ///
 /// - Parameters:

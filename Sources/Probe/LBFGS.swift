@@ -1,5 +1,5 @@
 /// Settings of the L-BFGS minimiser. Defaults follow scikit-learn's `lbfgs` solver (scipy
-/// L-BFGS-B as `_logistic_regression_path` calls it, spec/probe.md §1.5).
+/// L-BFGS-B as `_logistic_regression_path` calls it, docs/reference/linear-probe.md, "Optimizer").
 public struct LBFGSOptions: Sendable {
     /// Number of (s, y) pairs kept: 10, scipy's default `maxcor`.
     public var memory = 10
@@ -60,7 +60,7 @@ public struct LBFGSResult: Sendable {
 /// `f(α) ≤ f₀ + c1·α·g₀ᵀp` and `|g(α)ᵀp| ≤ c2·|g₀ᵀp|` (Nocedal & Wright, Algorithms 3.5–3.6);
 /// a non-finite f counts as "too far". A failed search with memory resets the memory and
 /// retries from the same point; with an empty memory it stops. Stopping rules as sklearn/scipy
-/// (spec/probe.md §4.5): max|g| ≤ tol, then relative decrease ≤ 64ε, then the iteration limit.
+/// (docs/reference/linear-probe.md, "Stopping rules"): max|g| ≤ tol, then relative decrease ≤ 64ε, then the iteration limit.
 ///
 /// - Parameters:
 ///   - start: Initial point.

@@ -6,7 +6,7 @@ public import LinearAlgebra
 /// For features X (`[n, d]` row-major, Float or Double), labels y in `0..<K`, sample weights s
 /// (S = Σ s) and parameters W (`[K, d]`, class-major: row k holds class k's weights) and b (K):
 /// `f(W, b) = (1/S)·Σ_i s_i·(lse(z_i) − z_{i,y_i}) + ‖W‖²_F / (2·C·S)` with `z_i = W x_i + b`,
-/// in nats; the intercept is not penalised (sklearn 1.9 `LinearModelLoss`, spec/probe.md §1.2).
+/// in nats; the intercept is not penalised (sklearn 1.9 `LinearModelLoss`, docs/reference/linear-probe.md, "Objective").
 /// Gradient: `∇W = Rᵀ X + W/(C·S)`, `∇b = Rᵀ 1`, `R = diag(s)(P − Y)/S`.
 ///
 /// Parameter layout of the flat vector the optimiser sees: `[W row-major (K·d), b (K)]`,
@@ -25,7 +25,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     public let sampleWeights: [Double]
     /// Inverse regularisation strength C > 0.
     public let inverseRegularization: Double
-    /// Rows per block of the fused evaluation with OpenBLAS (512: spec/probe.md §3.3's best).
+    /// Rows per block of the fused evaluation with OpenBLAS (512: the best in docs/reference/linear-probe.md, "Row blocking").
     public static var blockRows: Int { 512 }
     /// Rows per block with the `SkinnyProducts` kernels: 64 rows of a 2048-wide float32 matrix
     /// (512 KB) stay in L2 between the two products.
@@ -69,6 +69,10 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
         // Float data, K ≤ 32 and AVX-512 or AVX2: the register-tiled kernels; otherwise OpenBLAS.
         let vectorized = Scalar.self == Float.self && SkinnyProducts.best != nil && k <= SkinnyProducts.largestK && d > 0
         let block = vectorized ? Self.vectorizedBlockRows : Self.blockRows
+        // Float data with more classes than the skinny kernels take: the softmax's exponentials
+        // (n·K per evaluation) are a third of the time at K = 1000 in scalar Double code.
+        let fastSoftmax = Scalar.self == Float.self && !vectorized && k > SkinnyProducts.largestK
+        let floatBias = bias.map { Float($0) }
         let blockCount = (n + block - 1) / block
         // Large problems: blocks are split over the workers, each with one-thread BLAS and its
         // own gradient buffer (no BLAS thread hand-off per small GEMM); small ones use one worker.
@@ -114,7 +118,26 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
                                                         transposeA: false, transposeB: true, m: rows, n: k, k: d, alpha: 1, a: xBase + start * d,
                                                         lda: d, b: wBase, ldb: d, beta: 0, c: zBase, ldc: k)
                                                 }
-                                                for i in 0..<rows {
+                                                if fastSoftmax {
+                                                    // Float logits, many classes: the vectorised row softmax
+                                                    // (one exp per entry, row sums in Double), then the
+                                                    // residual s·(P − Y) in place.
+                                                    let zFloats = Self.mutableFloats(zBase)
+                                                    for i in 0..<rows {
+                                                        let row = start + i
+                                                        let s = sampleWeights[row] / weightSum
+                                                        let z = zFloats + i * k
+                                                        for c in 0..<k { z[c] += floatBias[c] }
+                                                        let y = labels[row]
+                                                        let trueLogit = Double(z[y])
+                                                        let (shift, sum) = VectorMath.scaledSoftmaxRow(
+                                                            z, into: z, count: k, scale: 1, probabilityScale: Float(s), excluding: -1, -1)
+                                                        loss += s * (Double(shift) + Double.logarithm(sum) - trueLogit)
+                                                        z[y] -= Float(s)
+                                                        for c in 0..<k { gradientB[c] += Double(z[c]) }
+                                                    }
+                                                }
+                                                for i in 0..<(fastSoftmax ? 0 : rows) {
                                                     let row = start + i
                                                     let s = sampleWeights[row] / weightSum
                                                     var maximum = -Double.infinity
@@ -188,7 +211,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     }
 
     /// Multiply-adds per GEMM (n·d·K) above which blocks are split over the cores: 10 M, where
-    /// the second core paid off in spec/probe.md §3.1–§3.2 (digits, 0.9 M, is 10× slower on two).
+    /// the second core paid off in docs/reference/linear-probe.md, "Threads" (digits, 0.9 M, is 10× slower on two).
     public static var parallelThreshold: Int { 10_000_000 }
 
     /// The class probabilities of rows of `features` under parameters `[W, b]`.
@@ -196,7 +219,7 @@ public struct LinearModelLoss<Scalar: BLASScalar>: Sendable {
     /// - Parameters:
     ///   - features: `[m, d]`.
     ///   - parameters: `K·(d+1)` values.
-    ///   - classCount: K.
+    ///   - k: The class count K (label `classCount`).
     /// - Returns: `[m, K]` probabilities (max-shifted softmax of `X Wᵀ + b`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

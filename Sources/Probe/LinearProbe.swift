@@ -11,7 +11,7 @@ public struct LinearProbeConfiguration: Sendable {
     public var l2Normalizes = false
     /// Select C on a stratified 80/20 split of the training data first (default false).
     public var sweeps = false
-    /// The C grid of the sweep: 10^-4 … 10^2, two points per decade (spec/probe.md §3.5).
+    /// The C grid of the sweep: 10^-4 … 10^2, two points per decade (docs/reference/linear-probe.md, "C sweep").
     public var sweepGrid: [Double] = (0...12).map { Double.power(10, -4 + Double($0) / 2) }
     /// Compute MAE and QWK over the ordinal label list (default false).
     public var ordinal = false
@@ -22,6 +22,32 @@ public struct LinearProbeConfiguration: Sendable {
     public init() {}
 }
 
+/// Where a probe run is, for progress output: one call after each L-BFGS iteration.
+public struct ProbeProgress: Sendable, Equatable {
+    /// The phase of the run.
+    public enum Phase: String, Sendable {
+        /// A fit of the C sweep (on 80 % of the training rows).
+        case sweep
+        /// The final fit on all training rows.
+        case fit
+    }
+
+    /// Sweep or final fit.
+    public var phase: Phase
+    /// C of the current fit.
+    public var c: Double
+    /// 1-based position of this C in the sweep, and the sweep's length (1 of 1 for the final fit).
+    public var step: Int
+    /// Number of fits in the phase.
+    public var steps: Int
+    /// Accepted L-BFGS steps so far.
+    public var iteration: Int
+    /// Objective after the step.
+    public var objective: Double
+    /// max |gradient| after the step.
+    public var maxGradient: Double
+}
+
 /// One point of the C sweep.
 public struct SweepPoint: Sendable, Codable, Equatable {
     /// C.
@@ -30,6 +56,10 @@ public struct SweepPoint: Sendable, Codable, Equatable {
     public var validationAccuracy: Double
     /// Iterations of the warm-started fit.
     public var iterations: Int
+
+    enum CodingKeys: String, CodingKey {
+        case c = "C", iterations = "n_iter", validationAccuracy = "validation_accuracy"
+    }
 }
 
 /// Everything a probe run reports (serialised as the report JSON with snake_case keys).
@@ -68,6 +98,8 @@ public struct ProbeReport: Sendable, Codable {
     public var perClassAccuracy: [Double]
     /// Test confusion matrix, rows true.
     public var confusionMatrix: [[Int]]
+    /// Test precision, recall and F1 per label (scikit-learn's `classification_report`).
+    public var classificationReport: ClassificationReport
     /// Label list of the matrix.
     public var labels: [Int]
     /// Test MAE (with `ordinal`).
@@ -98,7 +130,7 @@ public struct ProbeReport: Sendable, Codable {
         case top5Accuracy = "top5_accuracy", balancedAccuracy = "balanced_accuracy", logLoss = "log_loss"
         case perClassAccuracy = "per_class_accuracy", confusionMatrix = "confusion_matrix", unseenTestLabels = "unseen_test_labels"
         case fitSeconds = "fit_seconds", trainRows = "train_rows", testRows = "test_rows", featureCount = "feature_count"
-        case classCount = "class_count"
+        case classCount = "class_count", classificationReport = "classification_report"
     }
 }
 
@@ -128,20 +160,20 @@ func validate<Scalar: BLASScalar>(train: Matrix<Scalar>, trainLabels: [Int], tes
 ///   - test: Test features `[m, d]`.
 ///   - testLabels: m integer labels (labels unseen in training count as wrong).
 ///   - configuration: Settings.
-///   - progress: Called after each iteration of the final fit with (iteration, objective, max|g|).
+///   - progress: Called after each L-BFGS iteration of the sweep's fits and of the final fit.
 /// - Returns: The report and the fitted model.
 /// - Throws: `ProbeError` for invalid data or settings.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 public func runLinearProbe<Scalar: BLASScalar>(
     train: consuming Matrix<Scalar>, trainLabels: [Int], test: consuming Matrix<Scalar>, testLabels: [Int], configuration: LinearProbeConfiguration,
-    progress: ((Int, Double, Double) -> Void)? = nil
+    progress: ((ProbeProgress) -> Void)? = nil
 ) throws(ProbeError) -> (report: ProbeReport, model: LogisticRegressionModel) {
     try validate(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels)
     var options = configuration.model
     var sweep: [SweepPoint]?
     if configuration.sweeps {
-        let (points, best) = try sweepC(train: train, labels: trainLabels, configuration: configuration)
+        let (points, best) = try sweepC(train: train, labels: trainLabels, configuration: configuration, progress: progress)
         sweep = points
         options.inverseRegularization = best
     }
@@ -153,7 +185,11 @@ public func runLinearProbe<Scalar: BLASScalar>(
     var testFeatures = test
     preprocessing.apply(inPlace: &testFeatures)
     let start = DispatchTime.now().uptimeNanoseconds
-    let fit = try fitLogisticRegression(features: trainFeatures, labels: trainLabels, options: options, progress: progress)
+    let c = options.inverseRegularization
+    var fit = try fitLogisticRegression(features: trainFeatures, labels: trainLabels, options: options) { iteration, objective, gradient in
+        progress?(ProbeProgress(phase: .fit, c: c, step: 1, steps: 1, iteration: iteration, objective: objective, maxGradient: gradient))
+    }
+    fit.model.preprocessing = preprocessing
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let trainMetrics = classificationMetrics(
         probabilities: fit.model.probabilities(trainFeatures), classes: fit.model.classes, truth: trainLabels, ordinal: false)
@@ -167,6 +203,7 @@ public func runLinearProbe<Scalar: BLASScalar>(
         classWeight: options.classWeight.rawValue, trainAccuracy: trainMetrics.accuracy, testAccuracy: testMetrics.accuracy,
         top5Accuracy: k >= 5 ? topK(fit.model, testFeatures, testLabels, 5) : nil, balancedAccuracy: testMetrics.balancedAccuracy,
         logLoss: testMetrics.logLoss, perClassAccuracy: testMetrics.perClassAccuracy, confusionMatrix: testMetrics.confusionMatrix,
+        classificationReport: testMetrics.classificationReport,
         labels: testMetrics.labels, mae: testMetrics.meanAbsoluteError, qwk: testMetrics.quadraticWeightedKappa,
         unseenTestLabels: testMetrics.unseenLabelRows, fitSeconds: seconds, preprocessing: preprocessing.summary, sweep: sweep,
         trainRows: trainFeatures.rows, testRows: testFeatures.rows, featureCount: trainFeatures.columns, classCount: k)
@@ -189,8 +226,10 @@ private func topK<Scalar: BLASScalar>(_ model: LogisticRegressionModel, _ x: Mat
 
 /// The C sweep: stratified 80/20 split of the training rows (seeded), scaler fitted on the 80 %,
 /// C ascending with warm starts, the tolerance tightened 100× so large-C fits do not stop at
-/// zero iterations (spec/probe.md §3.5), best validation accuracy with ties to the smaller C.
-func sweepC<Scalar: BLASScalar>(train: Matrix<Scalar>, labels: [Int], configuration: LinearProbeConfiguration) throws(ProbeError)
+/// zero iterations (docs/reference/linear-probe.md, "C sweep"), best validation accuracy with ties to the smaller C.
+func sweepC<Scalar: BLASScalar>(
+    train: Matrix<Scalar>, labels: [Int], configuration: LinearProbeConfiguration, progress: ((ProbeProgress) -> Void)? = nil
+) throws(ProbeError)
     -> ([SweepPoint], Double)
 {
     var generator = SeededGenerator(seed: configuration.seed)
@@ -220,9 +259,12 @@ func sweepC<Scalar: BLASScalar>(train: Matrix<Scalar>, labels: [Int], configurat
     var warm: [Double]? = nil
     var points = [SweepPoint]()
     var best = (c: configuration.sweepGrid.first ?? 1, accuracy: -1.0)
-    for c in configuration.sweepGrid.sorted() {
+    let grid = configuration.sweepGrid.sorted()
+    for (step, c) in grid.enumerated() {
         options.inverseRegularization = c
-        let fit = try fitLogisticRegression(features: x, labels: y, options: options, warmStart: warm)
+        let fit = try fitLogisticRegression(features: x, labels: y, options: options, warmStart: warm) { iteration, objective, gradient in
+            progress?(ProbeProgress(phase: .sweep, c: c, step: step + 1, steps: grid.count, iteration: iteration, objective: objective, maxGradient: gradient))
+        }
         warm = fit.model.parameters
         let metrics = classificationMetrics(probabilities: fit.model.probabilities(v), classes: fit.model.classes, truth: vy, ordinal: false)
         points.append(SweepPoint(c: c, validationAccuracy: metrics.accuracy, iterations: fit.optimization.iterations))

@@ -32,6 +32,8 @@ public struct LogisticRegressionModel: Sendable {
     public var parameters: [Double]
     /// Feature count d.
     public var featureCount: Int
+    /// The preprocessing fitted with the model, applied by `predict` (nil: none).
+    public var preprocessing: Preprocessing? = nil
 
     /// Class probabilities for each row.
     ///
@@ -63,8 +65,8 @@ public struct LogisticRegressionFit: Sendable {
 /// Objective and parametrisation as `LinearModelLoss`: all K classes get weights (symmetric
 /// parametrisation), the intercept is unpenalised, the start is zero (or `warmStart`). Labels
 /// are any integers, mapped to sorted classes as sklearn does. With K = 2 the symmetric
-/// two-class model is fitted at C/2, which equals sklearn's binomial fit at C (spec/probe.md
-/// §1.3: w₁ − w₀ = w_binary, and the objectives coincide at the optimum).
+/// two-class model is fitted at C/2, which equals sklearn's binomial fit at C (docs/reference/linear-probe.md,
+/// "Binary problems": w₁ − w₀ = w_binary, and the objectives coincide at the optimum).
 ///
 /// - Parameters:
 ///   - features: Training features `[n, d]`, Float or Double (kept in their precision; the
@@ -104,7 +106,7 @@ public func fitLogisticRegression<Scalar: BLASScalar>(
     guard start.count == loss.parameterCount else {
         throw .invalidOption("warm start has \(start.count) parameters, the model needs \(loss.parameterCount)")
     }
-    // One BLAS thread: two made digits 10× slower (spec/probe.md §3.1); large problems use the
+    // One BLAS thread: two made digits 10× slower (docs/reference/linear-probe.md, "Threads"); large problems use the
     // second core by splitting row blocks over workers instead (`LinearModelLoss`).
     let result = BLASThreads.withSingleThreadedBLAS {
         minimizeLBFGS(start: start, options: options.optimizer, progress: progress) { parameters, gradient in

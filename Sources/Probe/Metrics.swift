@@ -1,6 +1,6 @@
 public import LinearAlgebra
 
-/// Classification metrics of the probe (definitions of spec/probe.md §2.3, sklearn's conventions).
+/// Classification metrics of the probe (sklearn's conventions, docs/reference/linear-probe.md, "Metrics").
 public struct ClassificationMetrics: Sendable, Codable, Equatable {
     /// Top-1 accuracy: mean of (predicted == true); rows whose label was never seen in training
     /// count as wrong.
@@ -28,12 +28,21 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
     public var quadraticWeightedKappa: Double?
     /// Test rows whose label never occurs in training.
     public var unseenLabelRows: Int
+    /// Precision, recall and F1 per label (scikit-learn's `classification_report`).
+    public var classificationReport: ClassificationReport
+
+    enum CodingKeys: String, CodingKey {
+        case accuracy, labels
+        case topKAccuracy = "top_k_accuracy", topK = "top_k", balancedAccuracy = "balanced_accuracy", perClassAccuracy = "per_class_accuracy"
+        case confusionMatrix = "confusion_matrix", logLoss = "log_loss", meanAbsoluteError = "mae", quadraticWeightedKappa = "qwk"
+        case unseenLabelRows = "unseen_label_rows", classificationReport = "classification_report"
+    }
 }
 
 /// Quadratic weighted Cohen's kappa, as `cohen_kappa_score(truth, predicted, labels=labels,
 /// weights='quadratic')`: O = confusion over `labels`, E = outer(row sums, column sums)/N,
 /// w_ij = (i − j)² over label *positions*, κ = 1 − Σ w∘O / Σ w∘E. Passing the full ordinal
-/// label list matters (spec §2.3: 0.9341 with `labels=[0…4]`, 0.8696 without).
+/// label list matters (docs/reference/linear-probe.md, "Metrics": 0.9341 with `labels=[0…4]`, 0.8696 without).
 ///
 /// - Parameters:
 ///   - truth: True labels.
@@ -73,21 +82,15 @@ public func quadraticWeightedKappa(truth: [Int], predicted: [Int], labels: [Int]
 /// - Returns: The metrics.
 public func classificationMetrics(probabilities: Matrix<Double>, classes: [Int], truth: [Int], ordinal: Bool, topK: Int = 5) -> ClassificationMetrics {
     let m = probabilities.rows, k = classes.count
-    let labels = Array(Set(classes).union(truth)).sorted()
-    let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
     let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-    var confusion = [[Int]](repeating: [Int](repeating: 0, count: labels.count), count: labels.count)
     var predicted = [Int]()
-    var correct = 0, topCorrect = 0, unseen = 0
+    var topCorrect = 0, unseen = 0
     var logLoss = 0.0, logLossRows = 0
     let eps = Double.ulpOfOne
     for i in 0..<m {
         var best = 0
         for c in 1..<k where probabilities[i, c] > probabilities[i, best] { best = c }
-        let prediction = classes[best]
-        predicted.append(prediction)
-        if let t = position[truth[i]], let p = position[prediction] { confusion[t][p] += 1 }
-        if prediction == truth[i] { correct += 1 }
+        predicted.append(classes[best])
         guard let trueClass = classIndex[truth[i]] else {
             unseen += 1
             continue
@@ -99,12 +102,9 @@ public func classificationMetrics(probabilities: Matrix<Double>, classes: [Int],
         logLoss -= Double.logarithm(Swift.min(Swift.max(pTrue, eps), 1 - eps))
         logLossRows += 1
     }
-    let recalls = confusion.enumerated().map { t, row -> Double in
-        let support = row.reduce(0, +)
-        return support == 0 ? 0 : Double(row[t]) / Double(support)
-    }
-    let present = confusion.enumerated().filter { $0.element.reduce(0, +) > 0 }.map { $0.offset }
-    let balanced = present.isEmpty ? 0 : present.reduce(0) { $0 + recalls[$1] } / Double(present.count)
+    let shared = labelMetrics(truth: truth, predicted: predicted, classes: classes)
+    let labels = shared.labels
+    let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
     var mae: Double?
     var qwk: Double?
     if ordinal {
@@ -114,9 +114,10 @@ public func classificationMetrics(probabilities: Matrix<Double>, classes: [Int],
         qwk = quadraticWeightedKappa(truth: truth, predicted: predicted, labels: labels)
     }
     return ClassificationMetrics(
-        accuracy: m == 0 ? 0 : Double(correct) / Double(m), topKAccuracy: k > topK ? Double(topCorrect) / Double(Swift.max(m, 1)) : nil,
-        topK: k > topK ? topK : nil, balancedAccuracy: balanced, perClassAccuracy: recalls, confusionMatrix: confusion, labels: labels,
+        accuracy: shared.accuracy, topKAccuracy: k > topK ? Double(topCorrect) / Double(Swift.max(m, 1)) : nil,
+        topK: k > topK ? topK : nil, balancedAccuracy: shared.balancedAccuracy, perClassAccuracy: shared.perClassAccuracy,
+        confusionMatrix: shared.confusionMatrix, labels: labels,
         logLoss: logLossRows == 0 ? .nan : logLoss / Double(logLossRows), meanAbsoluteError: mae, quadraticWeightedKappa: qwk,
-        unseenLabelRows: unseen)
+        unseenLabelRows: unseen, classificationReport: shared.report)
 }
 

@@ -13,7 +13,7 @@ public struct Preprocessing: Sendable, Equatable {
 
     /// Fits the statistics on training features.
     ///
-    /// Standardisation follows scikit-learn's `StandardScaler` (spec/probe.md §1.8): Double
+    /// Standardisation follows scikit-learn's `StandardScaler` (docs/reference/linear-probe.md, "Standardisation"): Double
     /// accumulators, ddof 0, and scale 1 when the variance is at or below the round-off bound
     /// `n·ε·var + (n·mean·ε)²` (such a feature is only centred).
     ///

@@ -14,6 +14,8 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
     case invalidOption(String)
     /// The training set is empty.
     case emptyTrainingSet
+    /// An output file could not be written.
+    case unwritable(path: String, reason: String)
     /// The test set is empty (no accuracy or log-loss can be computed).
     case emptyTestSet
 
@@ -30,6 +32,7 @@ public enum ProbeError: Error, Equatable, CustomStringConvertible {
         case .singleClass(let label): return "the training labels hold only one class (\(label)); a classifier needs at least two"
         case .invalidOption(let message): return message
         case .emptyTrainingSet: return "the training set is empty"
+        case .unwritable(let path, let reason): return "cannot write \(path): \(reason)"
         case .emptyTestSet: return "the test set is empty; give at least one test row to evaluate on"
         }
     }

@@ -12,8 +12,8 @@ import Darwin
 ///
 /// Why not only `DispatchQueue.concurrentPerform`: a loss at N = 256 is a chain of four or five
 /// parallel regions of 50–150 µs each (a product, two elementwise passes, two products), and
-/// Dispatch's workers, asleep between regions, start 5–13 µs after the call on the 2-core VMs
-/// this package is measured on (and later when the gap was longer): a tenth of the whole loss.
+/// Dispatch's workers, asleep between regions, start 5–13 µs after the call on the 2-core machines
+/// this package is measured on (later when the gap is longer): a tenth of the whole loss.
 /// A worker here that has just finished a job checks for the next one for `spinDuration`
 /// (200 µs) before it blocks, so the regions of one call, and of calls in a training loop,
 /// start at once. The cost is that core being busy for up to 200 µs after the last region

@@ -1,4 +1,4 @@
-/// A summary value interpreted the way TensorBoard's dashboards read it (spec §4.4, §8).
+/// A summary value interpreted the way TensorBoard's dashboards read it (docs/reference/tensorboard-format.md, "Scalar interpretation").
 public enum DecodedValue: Sendable, Equatable {
     /// A scalar: `simple_value`, or a one-element numeric tensor of a `scalars` series
     /// (`float_val`, `double_val`, `int_val`, `int64_val`, `half_val` or `tensor_content`).
@@ -104,7 +104,7 @@ extension SummaryValue {
     /// Interprets the value as a dashboard would.
     ///
     /// - Parameter pluginName: The plugin of the series: the first metadata seen for this tag
-    ///   in the run (loaders keep only that one, spec §2.2), or this value's own metadata.
+    ///   in the run (loaders keep only that one, docs/reference/tensorboard-format.md, "Metadata once per tag"), or this value's own metadata.
     /// - Returns: The typed value.
     public func decoded(pluginName: String?) -> DecodedValue {
         let plugin = pluginName ?? metadata?.pluginName ?? ""

@@ -1,7 +1,7 @@
 /// One record of an event file: the Swift value of TensorBoard's `Event` proto.
 ///
 /// protobuf-c structs never leave the encoding and decoding files; the rest of the package
-/// speaks in these value types. Field numbers are in spec/tensorboard.md §2.
+/// speaks in these value types. Field numbers are in docs/reference/tensorboard-format.md, "Protos".
 public struct Event: Sendable, Equatable {
     /// Wall-clock time, seconds since the Unix epoch (fraction allowed).
     public var wallTime: Double

@@ -12,7 +12,7 @@ public enum HParamValue: Sendable, Equatable {
 }
 
 /// Serialises the hparams plugin's `HParamsPluginData` (plugins/hparams/plugin_data.proto)
-/// through protobuf-c, the three messages torch's `add_hparams` writes (spec §2.6).
+/// through protobuf-c, the three messages torch's `add_hparams` writes (docs/reference/tensorboard-format.md, "HParams").
 enum HParamsEncoding {
     /// `HParamsPluginData{experiment}`: one `HParamInfo` per hyperparameter (name, type,
     /// optional discrete domain) and one `MetricInfo` per metric tag.

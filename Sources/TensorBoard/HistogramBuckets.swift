@@ -82,12 +82,12 @@ public enum PRCurve {
     /// The `[6, T]` rows TP, FP, TN, FN, precision, recall for thresholds i/(T−1).
     ///
     /// Predictions are bucketed by `floor(p·(T−1))`; bucket counts are reverse-cumulated;
-    /// precision = TP/max(1e-7, TP+FP), recall = TP/max(1e-7, TP+FN) (spec/tensorboard.md §2.5).
+    /// precision = TP/max(1e-7, TP+FP), recall = TP/max(1e-7, TP+FN) (docs/reference/tensorboard-format.md, "Dashboard encodings").
     ///
     /// - Parameters:
     ///   - labels: 0/1 ground truth.
     ///   - predictions: Probabilities in [0, 1], same count.
-    ///   - thresholdCount: T ≥ 2.
+    ///   - t: The threshold count T ≥ 2 (label `thresholdCount`).
     /// - Returns: 6 rows of T values.
     /// - Throws: `SummaryWriterError.invalidArgument` for labels other than 0/1, predictions outside
     ///   [0, 1] or NaN, count mismatch, T < 2.

@@ -15,7 +15,7 @@ public struct RunInfo: Sendable, Equatable {
 /// `path` may be an event file (one run), a run directory or a log directory searched
 /// recursively (symbolic links followed). A file belongs to a run when its name contains
 /// `tfevents` and does not end in `.profile-empty`, as both TensorBoard loaders decide
-/// (spec §3.1–§3.2, §4.1, §4.3). All files of a run are read in name order (RustBoard's rule, not
+/// (docs/reference/tensorboard-format.md, "Event file names", "How TensorBoard reads"). All files of a run are read in name order (RustBoard's rule, not
 /// the Python loader's latest-file-only rule).
 public struct LogdirReader: Sendable {
     /// How restarts and repeated steps are resolved.
@@ -23,7 +23,7 @@ public struct LogdirReader: Sendable {
         /// Every point in file order, as written.
         case raw
         /// What default TensorBoard (RustBoard) shows: when a point at step `s` arrives, the
-        /// series drops every earlier-read point with step ≥ `s` (spec §4.5).
+        /// series drops every earlier-read point with step ≥ `s` (docs/reference/tensorboard-format.md, "Step pre-emption").
         case tensorBoard
     }
 

@@ -4,7 +4,7 @@ import Foundation
 /// Scoped C memory for building protobuf-c messages from Swift values.
 ///
 /// Every allocation made through an arena is freed when the arena's `withArena` scope ends, so
-/// message trees built for one `pack` call never leak and never escape (style guide §2.5).
+/// message trees built for one `pack` call never leak and never escape.
 final class ProtobufArena {
     private var allocations: [UnsafeMutableRawPointer] = []
 

@@ -8,7 +8,7 @@ extension SummaryWriter {
 
     /// Writes the layout of the Custom Scalars dashboard (torch `add_custom_scalars`).
     ///
-    /// Encoded as TensorBoard expects (spec §2.5): tag `custom_scalars__config__`, a rank-0
+    /// Encoded as TensorBoard expects (docs/reference/tensorboard-format.md, "Dashboard encodings"): tag `custom_scalars__config__`, a rank-0
     /// `DT_STRING` tensor holding the serialized `tensorboard.Layout`, plugin `custom_scalars`,
     /// at step 0. A later layout replaces an earlier one.
     ///

@@ -13,7 +13,7 @@ struct ProjectorEmbedding: Sendable {
 extension SummaryWriter {
     /// Adds an embedding for TensorBoard's projector (torch `add_embedding`).
     ///
-    /// torch's layout (spec §3.4): `<logdir>/<step as 5 digits>/<tag with %, /, \ escaped>/`
+    /// torch's layout (docs/reference/tensorboard-format.md, "Embedding projector files"): `<logdir>/<step as 5 digits>/<tag with %, /, \ escaped>/`
     /// receives `tensors.tsv` (one row per line, tab-separated), `metadata.tsv` (one label per
     /// line, or a tab-joined header line and rows when `metadataHeader` is given) and
     /// `sprite.png` (label images tiled row-major in a ⌈√n⌉-column square grid, RGB);

@@ -3,7 +3,7 @@ import Foundation
 extension SummaryWriter {
     /// Logs a hyperparameter session with its metrics (torch `add_hparams`).
     ///
-    /// As torch (spec/tensorboard.md §2.6): a new writer in the sub-run `<logdir>/<runName>`
+    /// As torch (docs/reference/tensorboard-format.md, "HParams"): a new writer in the sub-run `<logdir>/<runName>`
     /// (default: the current time in seconds, as torch's `str(time.time())`) writes three
     /// metadata-only values tagged `_hparams_/experiment`, `_hparams_/session_start_info` and
     /// `_hparams_/session_end_info` (plugin `hparams`, serialized `HParamsPluginData`), then each

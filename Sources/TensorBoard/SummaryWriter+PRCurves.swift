@@ -4,9 +4,9 @@ import CTensorBoardProto
 extension SummaryWriter {
     /// Logs a precision-recall curve (torch `add_pr_curve`).
     ///
-    /// Encoded as torch (spec §2.5): a `DT_FLOAT` tensor `[6, T]` (TP, FP, TN, FN, precision,
+    /// Encoded as torch (docs/reference/tensorboard-format.md, "Dashboard encodings"): a `DT_FLOAT` tensor `[6, T]` (TP, FP, TN, FN, precision,
     /// recall for thresholds i/(T−1)), plugin `pr_curves` with `PrCurvePluginData{num_thresholds}`.
-    /// torch clamps T to 127 claiming larger values "break protobuf" (unverified, spec §9); this
+    /// torch clamps T to 127 claiming larger values "break protobuf" (unverified, docs/reference/tensorboard-format.md, "Unverified claims"); this
     /// writer does not clamp and defaults to 127 like torch.
     ///
     /// - Parameters:

@@ -6,7 +6,7 @@ extension SummaryWriter {
 
     /// Logs several scalars under one main tag, one sub-run per key (torch `add_scalars`).
     ///
-    /// torch's layout (spec §3.3): each key gets the run `<logdir>/<mainTag with "/" → "_">_<key>`
+    /// torch's layout (docs/reference/tensorboard-format.md, "add_scalars sub-runs"): each key gets the run `<logdir>/<mainTag with "/" → "_">_<key>`
     /// and a cached writer there, which writes a scalar tagged `mainTag`; TensorBoard draws the
     /// keys as runs in one chart. At most `maximumOpenSubWriters` stay open (more only while
     /// more threads use them at once): beyond that the least recently used idle writer is

@@ -1,7 +1,7 @@
 extension SummaryWriter {
     /// Logs Markdown text (torch `add_text`).
     ///
-    /// Written as torch does (spec §2.5): tag `<tag>/text_summary`, a `DT_STRING` tensor of
+    /// Written as torch does (docs/reference/tensorboard-format.md, "Dashboard encodings"): tag `<tag>/text_summary`, a `DT_STRING` tensor of
     /// shape `[1]` holding the UTF-8 text, plugin `text`.
     ///
     /// - Parameters:

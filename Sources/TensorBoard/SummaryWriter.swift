@@ -21,7 +21,7 @@ public final class SummaryWriter: Sendable {
         /// `Summary.Value.simple_value` (float32): smallest, read by every loader. Default.
         case simpleValue
         /// TF2 style: rank-0 `DT_FLOAT` tensor, plugin `scalars`, metadata on the first value of
-        /// each tag per file only. Never `DT_DOUBLE`: RustBoard hides those (spec §4.4).
+        /// each tag per file only. Never `DT_DOUBLE`: RustBoard hides those (docs/reference/tensorboard-format.md, "Scalar interpretation").
         case tensor
     }
 
@@ -41,7 +41,7 @@ public final class SummaryWriter: Sendable {
     /// written in the same second, so a long run of collisions means the path is unusable.
     static let maximumFileNameAttempts = 1000
 
-    /// Process-wide file counter, as TF2 / tensorboard / torch use (spec §3.1).
+    /// Process-wide file counter, as TF2 / tensorboard / torch use (docs/reference/tensorboard-format.md, "Event file names").
     private static let fileCounter = Atomic<Int>(0)
 
     /// Creates the log directory if needed and a new event file in it.
@@ -51,7 +51,7 @@ public final class SummaryWriter: Sendable {
     ///   - filenameSuffix: Appended to the file name (torch's `filename_suffix`).
     ///   - scalarEncoding: How scalars are encoded (default `simple_value`).
     ///   - purgeStep: For resumed runs: writes `Event{step, file_version}` and
-    ///     `SessionLog{START}` at this step, as torch's `purge_step` (spec §3.2, §4.5).
+    ///     `SessionLog{START}` at this step, as torch's `purge_step` (docs/reference/tensorboard-format.md, "Run directories and restarts").
     ///   - options: Buffering and flush settings of the record writer.
     ///   - onError: Called once, on the background thread, with the first write error.
     ///   - startWallTime: Wall time of the leading `file_version` event and of the file name

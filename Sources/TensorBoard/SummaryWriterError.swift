@@ -5,7 +5,7 @@ public enum SummaryWriterError: Error, Equatable, CustomStringConvertible {
     /// The log directory could not be created.
     case cannotCreateDirectory(path: String, reason: String)
     /// A wall time was NaN or infinite (TensorBoard's data server stops reading a file at a
-    /// NaN wall time, spec §4.3).
+    /// NaN wall time, docs/reference/tensorboard-format.md, "How TensorBoard reads").
     case invalidWallTime(Double)
     /// A step was negative.
     case negativeStep(Int)

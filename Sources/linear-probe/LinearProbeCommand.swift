@@ -7,18 +7,10 @@ import LinearAlgebra
 import Probe
 import ToolSupport
 
-/// `linear-probe`: evaluate frozen features with scikit-learn's multinomial logistic regression.
-@main
+/// `linear-probe [fit]`: evaluate frozen features with scikit-learn's multinomial logistic regression.
 struct LinearProbeCommand: ParsableCommand {
-    /// Applies the tuned process configuration (adjustable by `CONTRASTIVEBOARD_` variables),
-    /// then parses the arguments and runs.
-    static func main() {
-        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
-        Self.main(nil)
-    }
-
     static let configuration = CommandConfiguration(
-        commandName: "linear-probe",
+        commandName: "fit",
         abstract: "Fit an L2-regularised multinomial logistic regression (scikit-learn's lbfgs objective) on frozen features and report test metrics.",
         usage: """
             linear-probe --train-features <file> [--train-labels <file>]
@@ -32,7 +24,9 @@ struct LinearProbeCommand: ParsableCommand {
             Features are standardised with the training split's mean and population std \
             unless --no-standardize. The objective is mean cross-entropy + ‖W‖²/(2·C·n), \
             intercept unpenalised; L-BFGS stops when max|grad| ≤ --tol. A fit that hits \
-            --max-iter is reported as not converged.
+            --max-iter is reported as not converged. \
+            --save-model writes the fitted model (coef, intercept, classes, mean, scale) as \
+            .npz; `linear-probe predict` applies a saved model to new features.
             """)
 
     enum ClassWeightChoice: String, ExpressibleByArgument, CaseIterable {
@@ -65,6 +59,8 @@ struct LinearProbeCommand: ParsableCommand {
     var classWeight: ClassWeightChoice = .none
     @Option(name: .long, help: "Write the report as JSON to this file (- is standard output; a regular file is replaced atomically).")
     var report: String?
+    @Option(name: .long, help: "Save the fitted model (arrays coef [K, d], intercept [K], classes [K], mean [d], scale [d]) to this .npz file.")
+    var saveModel: String?
     @Option(name: .long, help: "Log the run to TensorBoard under this directory.")
     var logdir: String?
     @Option(name: .long, help: "Label column of CSV files.")
@@ -98,11 +94,17 @@ struct LinearProbeCommand: ParsableCommand {
         configuration.ordinal = ordinal
         let started = DispatchTime.now().uptimeNanoseconds
         var lastProgress = started
-        let progress: (Int, Double, Double) -> Void = { iteration, objective, gradient in
+        var lastFit = (phase: ProbeProgress.Phase.fit, step: 0)
+        let progress: (ProbeProgress) -> Void = { p in
             let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastProgress > 1_000_000_000 {
+            // During a sweep a line when each fit starts (and when the final fit starts after
+            // it); otherwise at most one line a second.
+            let newFit = lastFit != (p.phase, p.step) && (p.phase == .sweep || lastFit.phase == .sweep)
+            if newFit || now - lastProgress > 1_000_000_000 {
                 lastProgress = now
-                warn(String(format: "iteration %d  objective %.8f  max|grad| %.2e", iteration, objective, gradient), prefix: "")
+                lastFit = (p.phase, p.step)
+                let fit = p.phase == .sweep ? String(format: "sweep %d/%d  C %g", p.step, p.steps, p.c) : String(format: "final fit  C %g", p.c)
+                warn(String(format: "%@  iteration %d  objective %.8f  max|grad| %.2e", fit, p.iteration, p.objective, p.maxGradient), prefix: "")
             }
         }
         let result: (report: ProbeReport, model: LogisticRegressionModel)
@@ -126,12 +128,14 @@ struct LinearProbeCommand: ParsableCommand {
         }
         try OutputFile.write(summary(r) + "\n", to: "-")
         if let path = report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
             let json: Data
-            do { json = try encoder.encode(r) } catch { throw ToolError("cannot encode the report: \(error)") }
+            do { json = try ReportJSON.data(r) } catch { throw ToolError("cannot encode the report: \(error)") }
             try OutputFile.write([UInt8](json), to: path)
+        }
+        if let path = saveModel {
+            let archive: Data
+            do { archive = try NPZWriter.archive(result.model.savedArrays) } catch { throw ToolError("cannot save the model: \(error.description)") }
+            try OutputFile.write([UInt8](archive), to: path)
         }
         if let logdir { try logToTensorBoard(r, logdir: logdir) }
     }

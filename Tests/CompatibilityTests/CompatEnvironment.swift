@@ -3,12 +3,12 @@ import TestSupport
 import Testing
 
 /// Access to the Python virtual environment with the real TensorBoard, tbparse and tensorboardX
-/// (created by scripts/setup-compat-venv.sh, found at $CB_COMPAT_VENV or <repo>/.venv-compat).
+/// (created by scripts/setup-compat-venv.sh, found at $CONTRASTIVEBOARD_COMPAT_VENV or <repo>/.venv-compat).
 ///
 /// Locally, without the venv, the compatibility suites are disabled with that reason. When the
 /// environment variable CI is set, the suites always run, and a missing venv fails them.
 enum CompatEnvironment {
-    static let venv: String = ProcessInfo.processInfo.environment["CB_COMPAT_VENV"] ?? packageRootPath + "/.venv-compat"
+    static let venv: String = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_COMPAT_VENV"] ?? packageRootPath + "/.venv-compat"
     static let python = venv + "/bin/python"
     static let available = FileManager.default.isExecutableFile(atPath: python)
     static let required = ProcessInfo.processInfo.environment["CI"] != nil

@@ -2,8 +2,8 @@ import EventRecords
 import Testing
 
 @Suite struct CRC32CTests {
-    /// Known answers from spec/tensorboard.md §1.4 (checked there with an independent Python
-    /// CRC-32C) and style guide §2.7 (`abcd`, tensorboardX's test value).
+    /// Known answers from docs/reference/tensorboard-format.md, "Known answers" (checked with an independent Python
+    /// CRC-32C) and tensorboardX's own test value for `abcd`.
     static let vectors: [(bytes: [UInt8], crc: UInt32)] = [
         (Array("123456789".utf8), 0xE306_9283),
         ([UInt8](repeating: 0, count: 32), 0x8A91_36AA),
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func maskedChecksumsMatchTheSpec() {
-        // spec §1.4: masked "123456789" = 0xC78AB0E5; masked u64le 24 = 0x224B7FA3; u64le 26 =
+        // docs/reference/tensorboard-format.md, "Known answers": masked "123456789" = 0xC78AB0E5; masked u64le 24 = 0x224B7FA3; u64le 26 =
         // 0x2DD89B12; empty → 0xA282EAD8; RustBoard's doc test bytes → 0x5794D08A.
         #expect(CRC32C.mask(0xE306_9283) == 0xC78A_B0E5)
         let cases: [([UInt8], UInt32)] = [

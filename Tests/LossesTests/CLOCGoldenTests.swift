@@ -4,8 +4,8 @@ import ScalarLogging
 import TestSupport
 import Testing
 
-/// Golden examples A–D of spec/cloc.md §8, computed by the original `loss.py` (PyTorch 2.15.0,
-/// float64 input). Tolerances from spec §8: ~1e-12 relative on A, B and D when the raw θ listed
+/// Golden examples A–D of docs/reference/cloc.md, "Golden examples", computed by the original `loss.py` (PyTorch 2.15.0,
+/// float64 input). Tolerances from the same section: ~1e-12 relative on A, B and D when the raw θ listed
 /// there is fed in; ~1e-7 on C (torch's float32 margin arithmetic); ~1e-6 for Float input.
 @Suite struct CLOCGoldenTests {
     static let xB: [[Double]] = [
@@ -43,10 +43,10 @@ import Testing
         // The same margins through the constructor's float32 inverse softplus.
         let viaMap = try OrdinalContrastiveLoss(classCount: 3, map: LearnableMap([.learnable(0.5), .learnable(1.0)]))
         // torch's vectorised float32 exp/log differ from correctly rounded ones by a few ulps:
-        // θ within 1e-6 relative, and the loss within the spec's 1e-7 for float32-derived θ.
+        // θ within 1e-6 relative, and the loss within the documented 1e-7 for float32-derived θ.
         #expect(firstMismatch(viaMap.rawMargins, [-0.43275222182273865, 0.54132479429245], absoluteTolerance: 0, relativeTolerance: 1e-6) == nil)
         #expect(isApproximatelyEqual(try viaMap.forward(embeddings: x, labels: [0, 0, 1, 2]).loss, 0.018749997731266906, absoluteTolerance: 0, relativeTolerance: 1e-7))
-        // The intended plain mean over (p, n) pairs gives 0.0375 (spec §8A).
+        // The intended plain mean over (p, n) pairs gives 0.0375 (docs/reference/cloc.md, "Reduction").
         var pairMean = try OrdinalContrastiveLoss(classCount: 3, map: LearnableMap([.learnable(0.5), .learnable(1.0)]), reduction: .pairMean)
         pairMean.rawMargins = loss.rawMargins
         #expect(isApproximatelyEqual(try pairMean.forward(embeddings: x, labels: [0, 0, 1, 2]).loss, 0.0375, absoluteTolerance: 1e-15, relativeTolerance: 1e-12))
@@ -66,9 +66,9 @@ import Testing
         let r = try loss.forward(embeddings: Matrix(rowArrays: Self.xB), labels: Self.tB, step: 42)
         #expect(isApproximatelyEqual(r.loss, 0.028396479382320927, absoluteTolerance: 0, relativeTolerance: 1e-12))
         let sums = [0.4395049590, 2.0443317457, 3.5539094870, 4.0780319233, 0, 0.3928475313, 8.2462714928, 0.6242788625, 1.3393329729, 2.6506191172]
-        // Per-anchor sums are printed with 10 decimals in the spec.
+        // Per-anchor sums are printed by the original with 10 decimals.
         #expect(firstMismatch(r.anchorHingeSums, sums, absoluteTolerance: 6e-11, relativeTolerance: 0) == nil)
-        // Gradients printed with 12 significant digits in the spec.
+        // Gradients printed by the original with 12 significant digits.
         #expect(firstMismatch(r.learnableMarginGradient, [0.022722203714, 0.00524822812093], absoluteTolerance: 1e-15, relativeTolerance: 1e-11) == nil)
         #expect(firstMismatch([r.allMarginGradient[0], r.allMarginGradient[2]], [0.0018065323, 0.0064758567], absoluteTolerance: 1e-10, relativeTolerance: 0) == nil)
         #expect(firstMismatch(r.embeddingGradient.elements, Self.gradB.flatMap { $0 }, absoluteTolerance: 1e-15, relativeTolerance: 1e-10) == nil)
@@ -79,7 +79,7 @@ import Testing
         #expect(logger.scalars.map(\.tag) == ["C0-C1", "C1-C2", "C2-C3", "C3-C4"])  // only the forward with a step logs
         #expect(logger.scalars.map(\.step) == [42, 42, 42, 42])
         #expect(firstMismatch(logger.scalars.map(\.value), [0.11999998140979244, 0.7999999794259107, 0.4000000387896229, 0.32000001180910653], absoluteTolerance: 0, relativeTolerance: 1e-15) == nil)
-        // Float input: spec gives 0.028396481726353957; Float port tolerance ~1e-6 relative.
+        // Float input: the original gives 0.028396481726353957; Float port tolerance ~1e-6 relative.
         let single = try loss.forward(embeddings: Matrix<Double>(rowArrays: Self.xB).converted(to: Float.self), labels: Self.tB)
         #expect(isApproximatelyEqual(single.loss, 0.028396481726353957, absoluteTolerance: 0, relativeTolerance: 1e-6))
         #expect(firstMismatch(single.embeddingGradient.elements.map(Double.init), Self.gradB.flatMap { $0 }, absoluteTolerance: 1e-8, relativeTolerance: 1e-4) == nil)
@@ -90,7 +90,7 @@ import Testing
         let loss = try OrdinalContrastiveLoss(classCount: 4, variant: .singleMargin, map: LearnableMap(parsing: "[['learnable', 0.47]]"), logger: logger)
         #expect(loss.rawMargins == [-0.5108352899551392])
         let r = try loss.forward(embeddings: Matrix(rowArrays: Self.xC), labels: Self.tC, step: 5)
-        // Torch computes the margins in float32: 1e-7 relative (spec §8C).
+        // Torch computes the margins in float32: 1e-7 relative (docs/reference/cloc.md, "Golden examples").
         #expect(isApproximatelyEqual(r.loss, 0.0668388963248, absoluteTolerance: 0, relativeTolerance: 1e-7))
         #expect(isApproximatelyEqual(r.learnableMarginGradient[0], 0.0746523290873, absoluteTolerance: 0, relativeTolerance: 1e-7))
         let expected: [Double] = [
@@ -101,7 +101,7 @@ import Testing
         #expect(firstMismatch(r.embeddingGradient.elements, expected, absoluteTolerance: 1e-12, relativeTolerance: 1e-6) == nil)
         // Per-anchor sums are intermediate values of torch's float32-margin arithmetic, which we
         // do not replicate operation for operation: observed agreement 1.3e-7 relative (anchor 0),
-        // so 2e-7 here, while the loss and gradients above meet the spec's 1e-7.
+        // so 2e-7 here, while the loss and gradients above meet the documented 1e-7.
         let sums = r.anchorHingeSums
         #expect(firstMismatch(sums, [0.4003568131, 2.6777808078, 0.7311938999, 0.3380208303, 0, 2.9375969850], absoluteTolerance: 0, relativeTolerance: 2e-7) == nil, "\(sums)")
         #expect(logger.layouts.isEmpty)

@@ -6,7 +6,7 @@ import TensorBoard
 import TestSupport
 import Testing
 
-/// The direct triple sum of spec/cloc.md §3 with the analytic gradient of §7, as a reference.
+/// The direct triple sum of docs/reference/cloc.md, "Forward" with the analytic gradient of "Gradients", as a reference.
 private func naiveCLOC(x: Matrix<Double>, t: [Int], theta: [Double], classCount c: Int, single: Bool, pairMean: Bool = false)
     -> (loss: Double, grad: [Double], thetaGrad: [Double])
 {

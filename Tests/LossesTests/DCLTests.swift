@@ -3,7 +3,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 
-/// Golden examples B1–B2 of spec/losses.md §B (nidl 0.0.2 and lightly 1.6.0, float64). Losses to
+/// Golden examples B1–B2 of docs/reference/contrastive-losses.md, "DCL and DCLW" (nidl 0.0.2 and lightly 1.6.0, float64). Losses to
 /// 1e-8 relative (9 digits printed), gradients to 2e-6 relative (7 digits).
 @Suite struct DCLTests {
     static let b1 = (Matrix<Double>(rowArrays: [[1.0, 0.2, -0.5], [0.3, -1.2, 0.8], [-0.7, 0.4, 1.1]]), Matrix<Double>(rowArrays: [[0.9, 0.1, -0.3], [0.5, -1.0, 0.6], [-0.2, 0.9, 0.7]]))

@@ -3,9 +3,9 @@ import LinearAlgebra
 import TestSupport
 import Testing
 
-/// Golden examples D1–D2 of spec/losses.md §D (original `return_loss_fn`, float64; torch.symeig
+/// Golden examples D1–D2 of docs/reference/contrastive-losses.md, "QARe, SimCLR and SparseCLR" (original `return_loss_fn`, float64; torch.symeig
 /// shimmed with eigh). Losses to 1e-8 relative (9 digits), gradients to 2e-6 relative (7 digits);
-/// SparseCLR values to 5e-9 relative (the original's float32 1/|S| moves them by ~1e-9, §D.3).
+/// SparseCLR values to 5e-9 relative (the original's float32 1/|S| moves them by ~1e-9, same section).
 @Suite struct QAReTests {
     static let d1 = Matrix<Double>(rowArrays: [[1.0, 0.2, 0.1], [0.9, 0.3, 0.0], [0.1, 1.0, 0.3], [0.2, 0.8, 0.5], [0.3, 0.1, 1.0], [0.0, 0.4, 0.9]])
     static let d2 = Matrix<Double>(rowArrays: [[1.0, 0.0, 0.2], [0.8, 0.6, 0.0], [-1.0, 0.5, 0.1], [-0.6, 0.8, 0.1], [0.1, -1.0, 0.5], [0.2, -0.9, 0.3], [0.5, 0.5, -0.7], [0.4, 0.7, -0.5]])
@@ -38,7 +38,7 @@ import Testing
         var r = try value(.qare, Self.d2)
         #expect(isApproximatelyEqual(r.loss, 2.65696846, absoluteTolerance: 0, relativeTolerance: 1e-8))
         let dq: [Double] = [0.02402856, -0.05704161, -0.1201428, -0.0493447, 0.06579294, -0.1285018, 0, 0, 0, 0.1134807, 0.09844354, -0.1066639, 0.1899849, 0.03064273, 0.02328847, 0, 0, 0, 0.2225579, -0.0494573, 0.1236433, -0.02472343, 0.1257579, 0.1562823]
-        // "~0" entries in the spec: allow 1e-9 absolute.
+        // Entries the original printed as "~0": allow 1e-9 absolute.
         #expect(firstMismatch(r.inputGradient.elements, dq, absoluteTolerance: 1e-9, relativeTolerance: 2e-6) == nil, "\(r.inputGradient.elements)")
         #expect(isApproximatelyEqual(try value(.simclr, Self.d2).loss, 0.641906427, absoluteTolerance: 0, relativeTolerance: 1e-8))
         r = try value(.simclrQARe, Self.d2)
@@ -55,7 +55,7 @@ import Testing
     }
 
     /// Float input (cosines and their backward in float32, the terms in Double): every method on
-    /// D1 and D2 within the spec's float32 tolerance (1e-5 relative + 1e-6 absolute) of the
+    /// D1 and D2 within the float32 tolerance of docs/reference/contrastive-losses.md, "Shared conventions" (1e-5 relative + 1e-6 absolute) of the
     /// float64 golden losses, gradients likewise against the float64 gradients (except where a
     /// cosine sits on the clamp, below).
     @Test func floatInputMatchesTheGoldensWithinTheFloatTolerance() throws {
@@ -149,7 +149,7 @@ import Testing
             try QAReLoss(method: .sparseclr).forward(input: Matrix<Double>(rows: 3, columns: 2, repeating: 1))
         }
         #expect(throws: LossError.self) { try QAReLoss(method: .qare).forward(input: Matrix<Double>(rowArrays: [[1, 0], [0, 1]])) }
-        // N = 1 SparseCLR: one entry in z, loss exactly 0 (spec §D.6).
+        // N = 1 SparseCLR: one entry in z, loss exactly 0 (docs/reference/contrastive-losses.md, "QARe, SimCLR and SparseCLR").
         #expect(try QAReLoss(method: .sparseclr).forward(input: Matrix<Double>(rowArrays: [[1, 0], [0.5, 1]])).loss == 0)
         var rng = RepeatableRandomNumberGenerator(seed: 12)
         let x = Matrix<Double>(rows: 6, columns: 3, elements: (0..<18).map { _ in rng.nextGaussian() })

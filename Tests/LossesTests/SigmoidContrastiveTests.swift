@@ -3,7 +3,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 
-/// Golden examples A1–A3 and the γ schedule of spec/losses.md §A (original `scl_loss`, float64).
+/// Golden examples A1–A3 and the γ schedule of docs/reference/contrastive-losses.md, "Sigmoid contrastive loss" (original `scl_loss`, float64).
 /// Values are printed with 7–9 significant digits: losses to 1e-8 relative, gradients to 2e-6
 /// relative with a 1e-9 absolute floor.
 @Suite struct SigmoidContrastiveTests {
@@ -58,14 +58,14 @@ import Testing
     }
 
     @Test func gammaScheduleTable() {
-        // spec §A.5 (γ₀ = 1, N = 20000), 10 significant digits.
+        // docs/reference/contrastive-losses.md, "γ schedule" (γ₀ = 1, N = 20000), 10 significant digits.
         let schedule = CosineGammaSchedule()
         let table: [(Int, Double)] = [(0, 1.0), (1, 0.9999999938), (5000, 0.8535533906), (10000, 0.5), (15000, 0.1464466094), (19999, 6.1685e-09), (20000, 0), (20001, 0)]
         for (step, value) in table { #expect(abs(schedule.value(at: step) - value) < 1e-10, "step \(step)") }
     }
 
     @Test func singleSampleEdgeCaseAndFiniteDifferences() throws {
-        // spec §A.10: n = 1, τ = 1, b = −5, α = 1, γ = 1 → 2.51528110.
+        // docs/reference/contrastive-losses.md, "Edge cases": n = 1, τ = 1, b = −5, α = 1, γ = 1 → 2.51528110.
         let one = try SigmoidContrastiveLoss(logScale: 1, bias: -5, alpha: 1).forward(online: Matrix<Double>(rowArrays: [[1, 2, 0.5]]), target: Matrix<Double>(rowArrays: [[0.5, 1, 1]]), gamma: 1)
         #expect(isApproximatelyEqual(one.loss, 2.51528110, absoluteTolerance: 0, relativeTolerance: 1e-8))
         var rng = RepeatableRandomNumberGenerator(seed: 3)
@@ -132,7 +132,7 @@ extension SigmoidContrastiveTests {
 
 @Suite struct EMAScheduleTests {
     @Test func betaScheduleTable() {
-        // spec §A.6 (β_base = 0.995, K = 1000, float32 results printed with 11 digits).
+        // docs/reference/contrastive-losses.md, "β schedule" (β_base = 0.995, K = 1000, float32 results printed with 11 digits).
         let schedule = CosineEMASchedule(base: 0.995, steps: 1000)
         let table: [(Int, Double)] = [(0, 0.99500000477), (2, 0.99500006437), (250, 0.99573224783), (500, 0.99750000238), (750, 0.99926775693), (1000, 1.0)]
         for (step, value) in table { #expect(abs(schedule.value(at: step) - value) < 1e-10, "step \(step): \(schedule.value(at: step))") }

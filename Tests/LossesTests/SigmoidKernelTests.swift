@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The sigmoid loss's two Float passes (`LossKernels.sigmoidExpPanel`, `…GradientTilePair`),
-/// run as the loss runs them, entry by entry against the same formulas in Double (spec §A.2–A.3
+/// run as the loss runs them, entry by entry against the same formulas in Double (docs/reference/contrastive-losses.md, "Gradient"
 /// with the shared shift s + b): the row, column and difference sums of pass 1 to 2·10⁻⁶
 /// relative, and every entry of G to 4·10⁻⁶ of the largest (a few Float roundings of E's
 /// argument and of the terms) and, without the KL part, to 4·10⁻⁶ of itself, for every kernel

@@ -3,7 +3,7 @@ import LinearAlgebra
 import TestSupport
 import Testing
 
-/// Golden examples C1–C3 of spec/losses.md §C (original SupConLoss at HEAD 66a8fe5 and lightly
+/// Golden examples C1–C3 of docs/reference/contrastive-losses.md, "SupCon and NT-Xent" (original SupConLoss at HEAD 66a8fe5 and lightly
 /// 1.6.0 NTXentLoss, float64). Losses are printed with 9 significant digits (tolerance 1e-8
 /// relative), gradients with 7 (2e-6 relative, 1e-9 absolute for the ~1e-5 entries).
 @Suite struct SupConTests {
@@ -11,12 +11,12 @@ import Testing
         [[1.0, 0.2, -0.5], [0.9, 0.1, -0.3]], [[0.3, -1.2, 0.8], [0.5, -1.0, 0.6]], [[-0.7, 0.4, 1.1], [-0.2, 0.9, 0.7]], [[0.6, 0.6, 0.1], [0.2, 0.5, -0.4]],
     ]
 
-    /// `[4·2, 3]`, row i·2 + v, each row normalised (the spec feeds raw/‖raw‖).
+    /// `[4·2, 3]`, row i·2 + v, each row normalised (the golden values were computed on raw/‖raw‖).
     static var features: Matrix<Double> {
         Matrix<Double>(rowArrays: raw.flatMap { $0 }).normalizedRows().normalized
     }
 
-    /// Interleaves the spec's dF[:,0] and dF[:,1] into the input layout.
+    /// Interleaves the original's dF[:,0] and dF[:,1] into the input layout.
     static func interleave(_ view0: [[Double]], _ view1: [[Double]]) -> [Double] {
         zip(view0, view1).flatMap { $0 + $1 }
     }

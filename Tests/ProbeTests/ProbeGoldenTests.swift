@@ -4,7 +4,7 @@ import Probe
 import TestSupport
 import Testing
 
-/// Golden optima of spec/probe.md §3.7(a): digits, test rows i % 4 == 3, features standardised
+/// Golden optima of docs/reference/linear-probe.md, "Golden values": digits, test rows i % 4 == 3, features standardised
 /// in float64 with the training statistics, multinomial with intercept (sklearn 1.9.1).
 @Suite struct ProbeGoldenTests {
     static func digits() throws -> (train: Matrix<Double>, trainLabels: [Int], test: Matrix<Double>, testLabels: [Int]) {
@@ -36,10 +36,10 @@ import Testing
         options.optimizer.gradientTolerance = 1e-10
         options.optimizer.maximumIterations = 10_000
         let fit = try fitLogisticRegression(features: data.train, labels: data.trainLabels, options: options)
-        // Spec §3.7: a correct implementation reproduces the tight optima to ≤ 1e-7 in float64.
+        // docs/reference/linear-probe.md, "Golden values": a correct implementation reproduces the tight optima to ≤ 1e-7 in float64.
         #expect(isApproximatelyEqual(fit.optimization.value, objective, absoluteTolerance: 1e-7, relativeTolerance: 0), "objective \(fit.optimization.value)")
         #expect(fit.converged)
-        // Accuracies are printed with 5 decimals, ‖W‖_F with 6 in the spec.
+        // Accuracies are printed with 5 decimals, ‖W‖_F with 6 by the reference run.
         #expect(abs(accuracy(fit.model, data.train, data.trainLabels) - trainAccuracy) < 5e-6)
         #expect(abs(accuracy(fit.model, data.test, data.testLabels) - testAccuracy) < 5e-6)
         #expect(abs(fit.model.weightNorm - weightNorm) < 1e-4)
@@ -52,7 +52,7 @@ import Testing
         options.inverseRegularization = c
         options.optimizer.maximumIterations = 1000
         let fit = try fitLogisticRegression(features: data.train, labels: data.trainLabels, options: options)
-        // Spec §3.7: at tol 1e-4 a correct fit lands within ~5e-5 of the optimum.
+        // docs/reference/linear-probe.md, "Golden values": at tol 1e-4 a correct fit lands within ~5e-5 of the optimum.
         #expect(fit.optimization.value - optimum < 5e-5 && fit.optimization.value >= optimum - 1e-9, "objective \(fit.optimization.value)")
         #expect(fit.optimization.maximumGradient <= 1e-4 && fit.converged)
         // Float32 features give the same fit to float32 precision.

@@ -7,13 +7,12 @@ import Testing
 /// paths) overrides the list. A block that imports a module other than TensorBoard starts a
 /// section of other snippets: it and the import-less blocks after it are not checked here.
 @Suite struct ReadmeSnippetSyncTests {
-    /// The documents whose TensorBoard snippets must compile as written. Once the tour is in
-    /// README.md, add "README.md" here.
+    /// The documents whose TensorBoard snippets must compile as written.
     static let documents: [String] = {
         if let list = ProcessInfo.processInfo.environment["README_SNIPPET_DOCUMENTS"], !list.isEmpty {
             return list.split(separator: ",").map { String($0) }
         }
-        return ["docs/readme-parts/writer-features.md"]
+        return ["README.md"]
     }()
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -7,7 +7,7 @@ import Testing
     private func values(_ path: String) throws -> [(Int64, SummaryValue)] { try summaryValues(inFile: path) }
 
     @Test func hparamsPluginDataMatchesTensorboardXBytes() throws {
-        // spec/tensorboard.md §2.6: tensorboardX 2.6.5, hparams {lr: 0.1, opt: adam, bn: True}, metric hparam/acc.
+        // docs/reference/tensorboard-format.md, "HParams": tensorboardX 2.6.5, hparams {lr: 0.1, opt: adam, bn: True}, metric hparam/acc.
         try withTemporaryDirectory { d in
             let writer = try SummaryWriter(logDirectory: d)
             let run = try writer.addHparams([("lr", .number(0.1)), ("opt", .string("adam")), ("bn", .bool(true))], metrics: [("hparam/acc", 0.9)], runName: "session")

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct GoldenFileTests {
     /// The 82-byte file tensorboardX 2.6.5 writes for `add_scalar('loss', 0.5, global_step=1,
-    /// walltime=1700000000.0)` (spec/tensorboard.md §1.3, annotated hex dump). The first event's
+    /// walltime=1700000000.0)` (docs/reference/tensorboard-format.md, "Known answers"). The first event's
     /// wall time there is the machine clock, double 0x41DAC0CD7AC49824.
     static let golden: [UInt8] = [
         0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa3, 0x7f, 0x4b, 0x22, 0x09, 0x24, 0x98, 0xc4,

@@ -94,7 +94,7 @@ import Testing
 
     @Test func logdirFindsRunsReadsFilesInOrderAndPreemptsLikeTensorBoard() throws {
         try withTemporaryDirectory { directory in
-            // Spec §4.5 experiment: run 1 writes 0…9 at steps 0…9; a restart writes 105…107 at 5…7.
+            // The experiment of docs/reference/tensorboard-format.md, "Step pre-emption": run 1 writes 0…9 at steps 0…9; a restart writes 105…107 at 5…7.
             let first = try SummaryWriter(logDirectory: directory + "/exp/a", startWallTime: 1_000)
             for step in 0..<10 { try first.addScalar("x", Double(step), step: step) }
             try first.close()

@@ -9,7 +9,7 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.standardError)")
     }
 
-    /// Writes the spec's golden inputs (spec/losses.md §A, §B, §C, §D) as .npy files.
+    /// Writes the golden inputs of docs/reference/contrastive-losses.md as .npy files.
     private func fixtures(_ d: String) throws {
         let raw: [Double] = [1.0, 0.2, -0.5, 0.9, 0.1, -0.3, 0.3, -1.2, 0.8, 0.5, -1.0, 0.6, -0.7, 0.4, 1.1, -0.2, 0.9, 0.7, 0.6, 0.6, 0.1, 0.2, 0.5, -0.4]
         let normalized = Matrix<Double>(rows: 8, columns: 3, elements: raw).normalizedRows().normalized.elements
@@ -29,7 +29,7 @@ import Testing
     @Test func everySubcommandReproducesItsGoldenLoss() throws {
         try withTemporaryDirectory { d in
             try fixtures(d)
-            // (arguments, golden loss from the spec, gradient keys)
+            // (arguments, golden loss of the original code, gradient keys)
             let cases: [([String], Double, [String])] = [
                 (["supcon", "--input", d + "/supcon.npy", "--labels", d + "/labels.npy"], 6.94643128, ["input"]),
                 (["supcon", "--input", d + "/supcon.npy", "--labels", d + "/labels.npy", "--param", "contrast_mode=one"], 7.60951462, ["input"]),

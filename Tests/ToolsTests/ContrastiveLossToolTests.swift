@@ -11,7 +11,7 @@ import Testing
         try withTemporaryDirectory { d in
             try save(NPYArray(shape: [4, 2], storage: .float64([1, 0, 0.8, 0.6, 0, 1, -1, 0])), d + "/x.npy")
             try save(NPYArray(shape: [4], storage: .int64([0, 0, 1, 2])), d + "/y.npy")
-            // Golden example A of spec/cloc.md §8 (θ = float64 inverse softplus of [0.5, 1.0]).
+            // Golden example A of docs/reference/cloc.md, "Golden examples" (θ = float64 inverse softplus of [0.5, 1.0]).
             let r = try runTool("contrastive-loss", ["cloc-multi", "--input", d + "/x.npy", "--labels", d + "/y.npy", "--theta", "-0.4327521295671885,0.541324854612918", "--json"])
             #expect(r.status == 0 && r.standardError.isEmpty)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [String: Any])
@@ -32,7 +32,7 @@ import Testing
             let r = try runTool("contrastive-loss", ["cloc-single", "--input", d + "/x.npy", "--labels", d + "/y.npy", "--theta", "-0.5108352899551392", "--classes", "4", "--dtype", "float32", "--json"])
             #expect(r.status == 0)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [String: Any])
-            // Golden example C (spec §8): 0.0668388963248; float32 input, ~1e-6 relative.
+            // Golden example C (docs/reference/cloc.md, "Golden examples"): 0.0668388963248; float32 input, ~1e-6 relative.
             #expect(isApproximatelyEqual((object["loss"] as? NSNumber)?.doubleValue ?? 0, 0.0668388963248, absoluteTolerance: 0, relativeTolerance: 1e-6))
         }
     }

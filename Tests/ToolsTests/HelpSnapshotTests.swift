@@ -9,6 +9,7 @@ import Testing
     @Test(arguments: [
         ("tb-log", [String]()), ("tb-export", []), ("extract-margins", []), ("linear-probe", []), ("contrastive-loss", []),
         ("contrastive-loss", ["cloc-multi"]), ("contrastive-loss", ["supcon"]),
+        ("linear-probe", ["fit"]), ("linear-probe", ["predict"]), ("knn-probe", []),
     ])
     func helpAtEightyColumnsMatchesTheCheckedInText(tool: String, subcommand: [String]) throws {
         let name = ([tool] + subcommand).joined(separator: "-")

@@ -29,7 +29,30 @@ struct ContrastiveExample {
     func run() throws -> [RunSummary] {
         let data = try Digits.load(featuresPath: dataDirectory + "/digits_x.npy", labelsPath: dataDirectory + "/digits_y.npy", limit: limit)
         print("digits: \(data.trainLabels.count) train / \(data.testLabels.count) test images, 8×8, 10 classes")
-        return [try train(.supcon, data: data), try train(.sigmoid, data: data)]
+        return [try rawPixels(data), try randomEncoder(data), try train(.supcon, data: data), try train(.sigmoid, data: data)]
+    }
+
+    /// Baseline: the probes on the 64 raw pixel values.
+    func rawPixels(_ data: LabelledSplit) throws -> RunSummary {
+        try baseline("digits/raw-pixels", train: data.trainFeatures, test: data.testFeatures, data: data)
+    }
+
+    /// Baseline: the probes on the 128-d hidden layer of the encoder as initialised (same seed
+    /// as the trained ones), before any training.
+    func randomEncoder(_ data: LabelledSplit) throws -> RunSummary {
+        var generator = SeededGenerator(seed: seed)
+        let network = MultilayerPerceptron<Float>(layerSizes: [64, 128, 32], normalizesOutput: true, using: &generator)
+        return try baseline(
+            "digits/random-init", train: try network.forward(data.trainFeatures).penultimateFeatures,
+            test: try network.forward(data.testFeatures).penultimateFeatures, data: data)
+    }
+
+    private func baseline(_ name: String, train: Matrix<Float>, test: Matrix<Float>, data: LabelledSplit) throws -> RunSummary {
+        try FileManager.default.createDirectory(atPath: logdir + "/" + name, withIntermediateDirectories: true)
+        let report = try probe(train: train, trainLabels: data.trainLabels, test: test, testLabels: data.testLabels, ordinal: false, reportPath: logdir + "/" + name + "/probe.json")
+        let knn = try knnProbe(train: train, trainLabels: data.trainLabels, test: test, testLabels: data.testLabels, reportPath: logdir + "/" + name + "/knn.json")
+        print(String(format: "%@: linear probe %.4f, k-NN %.4f", name, report.testAccuracy, knn))
+        return RunSummary(run: name, method: name, seed: seed, testAccuracy: .nan, mae: nil, qwk: nil, probeAccuracy: report.testAccuracy, probeMAE: nil, probeQWK: nil, knnAccuracy: knn)
     }
 
     func train(_ method: Method, data: LabelledSplit) throws -> RunSummary {
@@ -90,6 +113,10 @@ struct ContrastiveExample {
             train: trainPass.penultimateFeatures, trainLabels: data.trainLabels, test: testPass.penultimateFeatures, testLabels: data.testLabels,
             ordinal: false, reportPath: logdir + "/" + name + "/probe.json")
         try writer.addScalar("probe/accuracy", report.testAccuracy, step: step)
+        let knn = try knnProbe(
+            train: trainPass.penultimateFeatures, trainLabels: data.trainLabels, test: testPass.penultimateFeatures, testLabels: data.testLabels,
+            reportPath: logdir + "/" + name + "/knn.json")
+        try writer.addScalar("probe/knn_accuracy", knn, step: step)
         // Test embeddings with labels and digit sprites for the projector.
         let sprites = data.testFeatures.elements.map { UInt8(($0 * 255).rounded()) }
         try writer.addEmbedding(
@@ -97,7 +124,7 @@ struct ContrastiveExample {
             imageShape: [data.testLabels.count, 1, 8, 8], tag: method.rawValue, step: step)
         try writer.addHparams(
             [("loss", .string(method.rawValue)), ("epochs", .number(Double(epochs))), ("seed", .number(Double(seed))), ("lr", .number(learningRate))],
-            metrics: [("hparam/probe_accuracy", report.testAccuracy)], runName: "hparams", step: step)
-        return RunSummary(run: name, testAccuracy: .nan, mae: nil, qwk: nil, probeAccuracy: report.testAccuracy, probeMAE: nil, probeQWK: nil)
+            metrics: [("hparam/probe_accuracy", report.testAccuracy), ("hparam/knn_accuracy", knn)], runName: "hparams", step: step)
+        return RunSummary(run: name, method: name, seed: seed, testAccuracy: .nan, mae: nil, qwk: nil, probeAccuracy: report.testAccuracy, probeMAE: nil, probeQWK: nil, knnAccuracy: knn)
     }
 }

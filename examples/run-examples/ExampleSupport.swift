@@ -14,15 +14,40 @@ struct ExampleError: Error, CustomStringConvertible {
     }
 }
 
-/// One row of the final table.
+/// One run's results (an entry of summary.json; the table aggregates the seeds of a run).
 struct RunSummary: Codable {
+    /// The run's directory under the log root, e.g. `diamonds/cloc-phase2/seed-0`.
     var run: String
+    /// The table row it belongs to, e.g. `diamonds/cloc-phase2`.
+    var method: String
+    var seed: UInt64
+    /// The trained model's own test metrics (NaN for encoders without a classifier head).
     var testAccuracy: Double
     var mae: Double?
     var qwk: Double?
+    /// Linear probe of the frozen features.
     var probeAccuracy: Double
     var probeMAE: Double?
     var probeQWK: Double?
+    /// Weighted k-NN (k = 20, T = 0.07) of the frozen features, when evaluated.
+    var knnAccuracy: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case run, method, seed, mae, qwk
+        case testAccuracy = "test_accuracy", probeAccuracy = "probe_accuracy", probeMAE = "probe_mae", probeQWK = "probe_qwk"
+        case knnAccuracy = "knn_accuracy"
+    }
+}
+
+/// DINO's weighted k-NN top-1 accuracy of frozen features (k = 20, T = 0.07); writes the
+/// report next to the run.
+func knnProbe(train: Matrix<Float>, trainLabels: [Int], test: Matrix<Float>, testLabels: [Int], reportPath: String) throws -> Double {
+    var options = KNNOptions()
+    options.neighbourCounts = [20]
+    let results = try KNNClassifier(features: train, labels: trainLabels).evaluate(test, labels: testLabels, options: options)
+    let report = KNNReport(results: results, trainRows: train.rows, testRows: test.rows, featureCount: train.columns, classCount: Set(trainLabels).count, seconds: 0)
+    try ReportJSON.write(report, toFile: reportPath)
+    return results[0].top1Accuracy
 }
 
 /// The model's own test metrics (argmax of its logits).
@@ -37,10 +62,7 @@ func probe(train: Matrix<Float>, trainLabels: [Int], test: Matrix<Float>, testLa
     configuration.ordinal = ordinal
     configuration.model.optimizer.maximumIterations = 500
     let (report, _) = try runLinearProbe(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels, configuration: configuration)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    try encoder.encode(report).write(to: URL(fileURLWithPath: reportPath), options: .atomic)
+    try ReportJSON.write(report, toFile: reportPath)
     return report
 }
 

@@ -23,6 +23,8 @@ struct OrdinalExample {
     var learningRate: Double
     var limit: Int?
     var dataDirectory: String
+    /// Seeds `seed`, `seed + 1`, … each train all three runs (the table shows mean ± std).
+    var seedCount = 3
 
     enum Mode: String {
         case phaseOne = "cloc-phase1", phaseTwo = "cloc-phase2", baseline = "cross-entropy"
@@ -32,16 +34,21 @@ struct OrdinalExample {
         let data = try Diamonds.load(path: dataDirectory + "/diamonds.csv", limit: limit)
         print("diamonds: \(data.trainLabels.count) train / \(data.testLabels.count) test rows, 22 features, 5 ordinal classes")
         var summaries = [RunSummary]()
-        summaries.append(try train(.phaseOne, data: data, map: nil))
-        let extracted = try extractMargins(path: logdir + "/diamonds/" + Mode.phaseOne.rawValue)
-        print("extract-margins: \(extracted.map().jsonText) (step \(extracted.steps.first ?? 0))")
-        summaries.append(try train(.phaseTwo, data: data, map: extracted.map()))
-        summaries.append(try train(.baseline, data: data, map: nil))
+        for seed in seed..<(seed + UInt64(seedCount)) {
+            summaries.append(try train(.phaseOne, data: data, map: nil, seed: seed))
+            let extracted = try extractMargins(path: logdir + "/" + Self.runName(.phaseOne, seed: seed))
+            print("extract-margins: \(extracted.map().jsonText) (step \(extracted.steps.first ?? 0))")
+            summaries.append(try train(.phaseTwo, data: data, map: extracted.map(), seed: seed))
+            summaries.append(try train(.baseline, data: data, map: nil, seed: seed))
+        }
         return summaries
     }
 
-    func train(_ mode: Mode, data: LabelledSplit, map: LearnableMap?) throws -> RunSummary {
-        let name = "diamonds/" + mode.rawValue
+    /// The run's directory under the log root: `diamonds/<mode>/seed-<seed>`.
+    static func runName(_ mode: Mode, seed: UInt64) -> String { "diamonds/\(mode.rawValue)/seed-\(seed)" }
+
+    func train(_ mode: Mode, data: LabelledSplit, map: LearnableMap?, seed: UInt64) throws -> RunSummary {
+        let name = Self.runName(mode, seed: seed)
         let writer = try SummaryWriter(logDirectory: logdir + "/" + name)
         defer { try? writer.close() }
         var generator = SeededGenerator(seed: seed)
@@ -101,6 +108,8 @@ struct OrdinalExample {
         try writer.addHparams(
             hparams, metrics: [("hparam/test_accuracy", final.accuracy), ("hparam/test_mae", final.meanAbsoluteError ?? .nan), ("hparam/test_qwk", final.quadraticWeightedKappa ?? .nan), ("hparam/probe_accuracy", report.testAccuracy)],
             runName: "hparams", step: step)
-        return RunSummary(run: name, testAccuracy: final.accuracy, mae: final.meanAbsoluteError, qwk: final.quadraticWeightedKappa, probeAccuracy: report.testAccuracy, probeMAE: report.mae, probeQWK: report.qwk)
+        return RunSummary(
+            run: name, method: "diamonds/" + mode.rawValue, seed: seed, testAccuracy: final.accuracy, mae: final.meanAbsoluteError, qwk: final.quadraticWeightedKappa,
+            probeAccuracy: report.testAccuracy, probeMAE: report.mae, probeQWK: report.qwk, knnAccuracy: nil)
     }
 }

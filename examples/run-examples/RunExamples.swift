@@ -1,6 +1,7 @@
 import ArgumentParser
 import ProcessRuntime
 import Foundation
+import Probe
 
 /// The main job: CLOC two-phase training on diamonds and contrastive pre-training on digits,
 /// every run logged to TensorBoard, a summary table at the end.
@@ -31,6 +32,8 @@ struct RunExamples: ParsableCommand {
     var seed: UInt64 = 0
     @Option(name: .long, help: "Which examples: all, ordinal or contrastive (default: all).")
     var example: Example = .all
+    @Option(name: .long, help: "Seeds of the diamonds runs: seed, seed+1, … (the table shows mean ± std over them; default: 3).")
+    var seeds: Int = 3
     @Option(name: .long, help: "Use only the first N rows of each data set (quick runs; default: all).")
     var limit: Int?
     @Option(name: .long, help: "Directory of the bundled data (default: the repository's data/).")
@@ -38,6 +41,7 @@ struct RunExamples: ParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         if let limit, limit < 40 { throw ValidationError("--limit must be at least 40 rows") }
     }
@@ -48,22 +52,41 @@ struct RunExamples: ParsableCommand {
         }
         var rows = [RunSummary]()
         if example != .contrastive {
-            rows += try OrdinalExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory).run()
+            rows += try OrdinalExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory, seedCount: seeds).run()
         }
         if example != .ordinal {
             rows += try ContrastiveExample(logdir: logdir, epochs: epochs, seed: seed, learningRate: learningRate, limit: limit, dataDirectory: dataDirectory).run()
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        try encoder.encode(rows).write(to: URL(fileURLWithPath: logdir + "/summary.json"), options: .atomic)
+        try ReportJSON.write(rows, toFile: logdir + "/summary.json")
         print("")
-        print("run                      test acc    MAE      QWK      probe acc  probe MAE  probe QWK")
-        func cell(_ value: Double?) -> String { value.map { $0.isNaN ? "   -   " : String(format: "%.4f", $0) } ?? "   -   " }
-        for row in rows {
-            print(row.run.padding(toLength: 24, withPad: " ", startingAt: 0), cell(row.testAccuracy), "  ", cell(row.mae), " ", cell(row.qwk), " ", cell(row.probeAccuracy), "   ", cell(row.probeMAE), "   ", cell(row.probeQWK))
-        }
+        print(summaryTable(rows))
         print("")
         print("View the runs with:  tensorboard --logdir \(logdir)")
     }
+}
+
+/// The final table: one row per method, mean ± sample standard deviation over its seeds when
+/// there are several ("-" where a metric does not apply).
+func summaryTable(_ rows: [RunSummary]) -> String {
+    var methods = [String]()
+    for row in rows where !methods.contains(row.method) { methods.append(row.method) }
+    func cell(_ values: [Double?]) -> String {
+        let present = values.compactMap { $0 }.filter { !$0.isNaN }
+        guard !present.isEmpty else { return "-" }
+        let mean = present.reduce(0, +) / Double(present.count)
+        guard present.count > 1 else { return String(format: "%.4f", mean) }
+        let variance = present.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(present.count - 1)
+        return String(format: "%.4f ± %.4f", mean, variance.squareRoot())
+    }
+    let header = ["run", "seeds", "test acc", "MAE", "QWK", "linear probe", "k-NN (k=20)", "probe MAE", "probe QWK"]
+    var table = [header]
+    for method in methods {
+        let runs = rows.filter { $0.method == method }
+        table.append([
+            method, String(runs.count), cell(runs.map(\.testAccuracy)), cell(runs.map(\.mae)), cell(runs.map(\.qwk)), cell(runs.map(\.probeAccuracy)),
+            cell(runs.map(\.knnAccuracy)), cell(runs.map(\.probeMAE)), cell(runs.map(\.probeQWK)),
+        ])
+    }
+    let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+    return table.map { row in row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") }.joined(separator: "\n")
 }

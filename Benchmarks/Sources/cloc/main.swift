@@ -1,4 +1,4 @@
-// CLOC forward + backward time (issue 5). Run:
+// CLOC forward + backward time. Run:
 //   swift run -c release --package-path Benchmarks cloc
 // Problem: N ∈ {256, 1024, 4096} rows, D = 128, C = 5 classes, Float input, multi-margin,
 // every margin learnable; labels uniform over the classes. Best of several repetitions.

@@ -1,4 +1,4 @@
-// Forward + backward time of the contrastive-loss family (issue 6). Run:
+// Forward + backward time of the contrastive-loss family. Run:
 //   swift run -c release --package-path Benchmarks losses [names…]
 // Problems: batch N ∈ {256, 1024}, dim 128, Float input, random Gaussian rows (two views where
 // the loss takes two; SupCon [N, 2, 128] with 10 labels). Printed next to each: the time OpenBLAS
@@ -9,7 +9,7 @@
 // time is two eigendecompositions of N×N matrices (≈ 9N³ flops against 6·M²·D for the
 // products), a second reference adds OpenBLAS's ssyevd on the two matrices (the better of
 // one after the other with OpenBLAS's threads and both at once on one thread each).
-// This VM's speed changes by up to 2× from one minute to the next, so each loss is timed in
+// A shared machine's speed can change by up to 2× from one minute to the next, so each loss is timed in
 // rounds alternating with its reference: runs of the loss back to back, as many of the
 // reference, a 150 ms pause; 5 rounds of 20 runs at N = 256, 5 rounds of 5 at N = 1024; both
 // columns are the best run. The pause matters: OpenBLAS's own worker threads keep spinning for about 0.1 s after a

@@ -1,4 +1,4 @@
-// extract-margins end to end on a large run (issue 8). Run:
+// extract-margins end to end on a large run. Run:
 //   swift run -c release --package-path Benchmarks margins
 // Problem: one event file of 1,000,000 scalar events: 4 margin tags (C0-C1 … C3-C4) among 20
 // other tags, logged round-robin (41,667 steps). Times `extractMargins` (discover, read with

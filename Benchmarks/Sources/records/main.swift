@@ -1,4 +1,4 @@
-// Event-file writer and reader throughput (issue 3). Run:
+// Event-file writer and reader throughput. Run:
 //   swift run -c release --package-path Benchmarks records [eventCount]
 // Prints events/s for `SummaryWriter.addScalar` end to end (including close) and for reading the
 // file back with both CRCs verified (`EventFileReader.forEachScalar`), plus the CRC-32C speed.

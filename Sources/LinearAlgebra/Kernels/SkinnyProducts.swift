@@ -6,7 +6,7 @@ import ProcessRuntime
 ///
 /// They run in the register-tiled C kernels of `CSkinnyGEMM`, which read X in place where
 /// OpenBLAS packs it once per product and pads K: about twice OpenBLAS's speed with AVX-512 and
-/// 10–25 % faster with AVX2 + FMA (K = 10, d = 2048, one core of a Xeon VM). `best` is the
+/// 10–25 % faster with AVX2 + FMA (K = 10, d = 2048, one core of an Intel Xeon). `best` is the
 /// fastest set this processor supports, `nil` when it has neither (callers keep an OpenBLAS
 /// path for that case, for Double data and for K > 32). Accumulation is in Float, as in SGEMM.
 public enum SkinnyProducts {

@@ -61,7 +61,7 @@ extension OrdinalContrastiveLoss {
         let epsilon = Scalar(Self.cosineEpsilon)
         let (unit, norms) = embeddings.normalizedRows(epsilon: epsilon)
         let similarity = try unit.gram()
-        var weightGradient = Matrix<Scalar>(rows: n, columns: n)  // G of spec §7(0)
+        var weightGradient = Matrix<Scalar>(rows: n, columns: n)  // G of docs/reference/cloc.md, "Gradients"
         var hingeSums = [Double](repeating: 0, count: n)
         var perAnchorLoss = [Double](repeating: 0, count: n)
         let squaredNegatives = reduction == .original
@@ -163,7 +163,7 @@ extension OrdinalContrastiveLoss {
         }
     }
 
-    /// Hinge sum of anchor `a` and its row of G (spec §7(0)); returns (hinge sum, ℓ_a).
+    /// Hinge sum of anchor `a` and its row of G (docs/reference/cloc.md, "Gradients"); returns (hinge sum, ℓ_a).
     ///
     /// With s_p = S_ap sorted ascending (q values) and v_n = S_an + m(t_a, t_n), a negative's
     /// active positives are those with s_p < v_n: `L_n` of them, found in the bucketed index, so

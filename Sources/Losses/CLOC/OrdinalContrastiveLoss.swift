@@ -2,7 +2,7 @@ import LinearAlgebra
 public import ScalarLogging
 
 /// CLOC, the ordinal contrastive loss with multi- or single-margin N-pair hinges (Pitawela,
-/// Carneiro and Chen, CVPR 2025), reproducing the original `loss.py` (spec/cloc.md).
+/// Carneiro and Chen, CVPR 2025), reproducing the original `loss.py` (docs/reference/cloc.md).
 ///
 /// For a batch `X` (`[N, D]`, row-major) with labels `t` in `0..<C`:
 /// `u_i = x_i / max(‖x_i‖, 1e-8)`, `S = U Uᵀ` (cosine similarities);
@@ -17,8 +17,8 @@ public import ScalarLogging
 ///
 /// The hinge sums are evaluated exactly without the original's O(N³) tensor: per anchor, the
 /// positives' similarities are sorted once and each margin-shifted negative takes a binary
-/// search plus prefix sums (the issue suggested sorting the negatives; sorting the smaller set
-/// is the same computation, faster), so forward and backward cost O(N²·D + N²·log N) time and
+/// search plus prefix sums (sorting the negatives instead is the same computation; sorting the
+/// smaller set is faster), so forward and backward cost O(N²·D + N²·log N) time and
 /// O(N²) memory.
 ///
 /// Raw margin parameters θ are Double (the original's multi-margin parameters are float64);
@@ -37,13 +37,13 @@ public struct OrdinalContrastiveLoss: Sendable {
         /// The original code: divide by `q_a·c_a²`, then average over all N anchors. Default.
         case original
         /// What the original's code comment says was intended: the mean over the anchor's
-        /// valid (p, n) pairs, `1/(q_a·c_a)`, then averaged over all N anchors (spec/cloc.md §8A
+        /// valid (p, n) pairs, `1/(q_a·c_a)`, then averaged over all N anchors (docs/reference/cloc.md, "Reduction"
         /// gives 0.0375 for this reduction where the original gives 0.01875).
         case pairMean
     }
 
     /// ε of the cosine similarity: PyTorch 2.x `F.cosine_similarity` clamps each norm at 1e-8
-    /// (spec/cloc.md §3).
+    /// (docs/reference/cloc.md, "Forward").
     public static let cosineEpsilon = 1e-8
 
     /// The largest class count accepted: a forward pass holds C² class-pair margins plus one

@@ -4,7 +4,7 @@ import LinearAlgebra
 /// beta 1, threshold 20): the one implementation the margin parameterisations use.
 public enum Softplus {
     /// Above this input softplus is the identity and its derivative exactly 1: PyTorch's
-    /// default `threshold = 20` (spec/cloc.md §2).
+    /// default `threshold = 20` (docs/reference/cloc.md, "Margins").
     public static let threshold = 20.0
 
     /// `softplus(θ) = θ` if θ > 20, else `log(1 + e^θ)`.
@@ -39,7 +39,7 @@ public enum Softplus {
     /// - Parameters:
     ///   - v: A softplus value ≥ 0.
     ///   - inFloat32: Compute `log(exp(v) − 1)` in float32, as the original CLOC constructor does
-    ///     (a margin of 0.5 then round-trips to about 0.49999996, spec/cloc.md §2); `false`
+    ///     (a margin of 0.5 then round-trips to about 0.49999996, docs/reference/cloc.md, "Margins"); `false`
     ///     computes in Double. PyTorch's vectorised float32 `exp`/`log` are not correctly
     ///     rounded, so the float32 result can differ from torch's by a few ulps (≤ 1e-6 relative).
     /// - Returns: θ with softplus(θ) ≈ v.

@@ -6,7 +6,7 @@ import ProcessRuntime
 ///
 /// Target: `cut`, ordered Fair (0) < Good (1) < Very Good (2) < Premium (3) < Ideal (4).
 /// Features (22): carat, depth, table, price, x, y, z, then one-hot color (D, E, F, G, H, I, J)
-/// and clarity (I1, SI2, SI1, VS2, VS1, VVS2, VVS1, IF), the layout of the probe spec §3.6.
+/// and clarity (I1, SI2, SI1, VS2, VS1, VVS2, VVS1, IF), the layout of docs/reference/linear-probe.md, "Reference figures".
 /// Split (fixed, documented): row `i` (0-based, header excluded) is a test row when `i % 4 == 3`,
 /// otherwise a training row: 40,455 train / 13,485 test. Every feature column is standardised
 /// with the training rows' mean and standard deviation (ddof 0; a constant column gets scale 1),

@@ -5,7 +5,7 @@ public import LinearAlgebra
 /// 0…16, `data/digits_y.npy` int64 labels 0…9), identical to scikit-learn's `load_digits`.
 ///
 /// Split (fixed, documented): row `i` is a test row when `i % 4 == 3` (449 rows), otherwise a
-/// training row (1,348), the split of the probe spec's §3.7 golden values. Pixels are scaled to
+/// training row (1,348), the split of docs/reference/linear-probe.md, "Golden values". Pixels are scaled to
 /// [0, 1] by dividing by 16 (not standardised, so augmentations act on pixel intensities).
 public enum Digits {
     /// Side length of a digit image in pixels.

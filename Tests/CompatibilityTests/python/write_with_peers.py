@@ -4,7 +4,7 @@
 Usage: write_with_peers.py OUTDIR
 - OUTDIR/tbx: tensorboardX 2.6.5 SummaryWriter: scalars, a text, a histogram.
 - OUTDIR/torch: tensorboard's EventFileWriter + Summary(simple_value), exactly torch's
-  torch.utils.tensorboard path (torch is not installed; spec §7 note), plus a TF2-style scalar
+  torch.utils.tensorboard path (torch is not installed; docs/reference/tensorboard-format.md, "Sources"), plus a TF2-style scalar
   tensor written through tensorboard.summary.Writer-like protos.
 Prints a JSON description of what was written.
 """
