@@ -5,7 +5,7 @@
 // Writes `runs` runs (default 8) of 125 000 events each (80 % scalars, 12 % histograms of 30
 // buckets, 6.4 % text, 1.6 % 8×8 RGB PNG images), times `tb-export --kind all` and each kind
 // alone (best of 3, peak RSS of the child from wait4), then tbparse 0.0.9 on the first
-// `tbparseRuns` runs (default 1) per kind, from the compatibility venv ($CB_COMPAT_VENV or
+// `tbparseRuns` runs (default 1) per kind, from the compatibility venv ($CONTRASTIVEBOARD_COMPAT_VENV or
 // <repo>/.venv-compat). Also exports a 1-run logdir to show peak memory does not grow with size.
 import Foundation
 import Glibc
@@ -18,14 +18,14 @@ let eventsPerRun = 125_000
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 let tool = root + "/.build/release/tb-export"
-let venv = ProcessInfo.processInfo.environment["CB_COMPAT_VENV"] ?? root + "/.venv-compat"
+let venv = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_COMPAT_VENV"] ?? root + "/.venv-compat"
 guard FileManager.default.isExecutableFile(atPath: tool) else {
     FileHandle.standardError.write(Data("kinds: \(tool) missing; run `swift build -c release --product tb-export` first\n".utf8))
     exit(1)
 }
-// KINDS_BENCH_DIR keeps the generated log directories there (for profiling); by default a
+// CONTRASTIVEBOARD_KINDS_BENCH_DIR keeps the generated log directories there (for profiling); by default a
 // temporary directory is used and removed.
-let keep = ProcessInfo.processInfo.environment["KINDS_BENCH_DIR"]
+let keep = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_KINDS_BENCH_DIR"]
 let scratch = keep ?? NSTemporaryDirectory() + "kinds-bench-\(ProcessInfo.processInfo.processIdentifier)"
 defer { if keep == nil { try? FileManager.default.removeItem(atPath: scratch) } }
 
@@ -93,9 +93,9 @@ func bestOf3(_ args: [String], fresh: String? = nil) -> (seconds: Double, peakMi
     return best
 }
 
-// KINDS_BENCH_OUTPUT: where the exports go (default: under the scratch directory); image files
+// CONTRASTIVEBOARD_KINDS_BENCH_OUTPUT: where the exports go (default: under the scratch directory); image files
 // cost mostly file creation, so the figures are given for a disk and for tmpfs.
-let outputRoot = ProcessInfo.processInfo.environment["KINDS_BENCH_OUTPUT"] ?? scratch
+let outputRoot = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_KINDS_BENCH_OUTPUT"] ?? scratch
 let logdir = scratch + "/logs"
 let small = scratch + "/small"
 print("output to \(outputRoot)")
