@@ -79,7 +79,7 @@ let package = Package(
             dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "tb-export",
-            dependencies: ["TensorBoard", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TensorBoard", "ToolSupport", "ProcessRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "extract-margins",
             dependencies: ["Margins", "Losses", "ToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

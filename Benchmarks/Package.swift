@@ -1,6 +1,6 @@
 // swift-tools-version:6.2
 // Benchmarks live outside the main package (the swift-nio pattern) so they never slow `swift test`.
-// Run: swift run -c release --package-path Benchmarks <records|cloc|losses|probe|margins>
+// Run: swift run -c release --package-path Benchmarks <records|cloc|losses|probe|margins|kinds>
 import PackageDescription
 
 let package = Package(
@@ -22,6 +22,9 @@ let package = Package(
         .executableTarget(
             name: "probe",
             dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "ArrayFiles", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
+        .executableTarget(
+            name: "kinds",
+            dependencies: [.product(name: "TensorBoard", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "margins",
             dependencies: [.product(name: "Margins", package: "ContrastiveBoard"), .product(name: "TensorBoard", package: "ContrastiveBoard")]),

@@ -53,10 +53,10 @@ public struct ScalarPoint: Sendable, Equatable {
 public final class EventFileReader {
     /// The file's path.
     public let path: String
-    private let records: RecordReader
+    let records: RecordReader
     /// First plugin name seen per tag in this file (what the loaders classify values by).
-    public private(set) var pluginNames: [String: String] = [:]
-    private var tagCache = TagCache()
+    public internal(set) var pluginNames: [String: String] = [:]
+    var tagCache = TagCache()
 
     /// Opens an event file.
     ///
@@ -94,8 +94,9 @@ public final class EventFileReader {
 
     /// Calls `body` with every scalar point available now, in file order.
     ///
-    /// Events that hold only `simple_value` scalars take an allocation-free path; other events
-    /// go through protobuf-c, and their one-element numeric tensors count as scalars when the
+    /// `forEachValue(of: [.scalars])`: events that hold only `simple_value` scalars take an
+    /// allocation-free path, events holding no scalar are skipped undecoded; other events go
+    /// through protobuf-c, and their one-element numeric tensors count as scalars when the
     /// tag's plugin is `scalars`. Tags rejected by `acceptsTag` are skipped without building
     /// their values (checked once per distinct tag).
     ///
@@ -106,34 +107,12 @@ public final class EventFileReader {
     public func forEachScalar(
         acceptsTag: ((String) -> Bool)? = nil, _ body: (String, ScalarPoint) throws -> Void
     ) throws {
-        var pending: [(tag: String, value: Float)] = []
-        do {
-            try records.forEachPayload { payload in
-                pending.removeAll(keepingCapacity: true)
-                let result = ScalarEventDecoding.decode(payload) { scalar in
-                    let (tag, accepted) = tagCache.lookup(scalar.tag, acceptsTag)
-                    if accepted { pending.append((tag, scalar.value)) }
-                }
-                if case .scalars(let wallTime, let step, _) = result {
-                    for (tag, value) in pending { try body(tag, ScalarPoint(step: step, wallTime: wallTime, value: Double(value))) }
-                    return
-                }
-                let event = try EventDecoding.decode(payload, path: path, offset: records.offset - payload.count - RecordFraming.overhead)
-                guard case .summary(let values) = event.content else { return }
-                for value in values {
-                    if pluginNames[value.tag] == nil, let name = value.metadata?.pluginName { pluginNames[value.tag] = name }
-                    if let acceptsTag, !acceptsTag(value.tag) { continue }
-                    if case .scalar(let number) = value.decoded(pluginName: pluginNames[value.tag]) {
-                        try body(value.tag, ScalarPoint(step: event.step, wallTime: event.wallTime, value: number))
-                    }
-                }
-            }
-        } catch let error as RecordError {
-            throw EventReadError.record(error)
-        } catch let error as EventDecodingError {
-            throw EventReadError.decoding(error)
+        try forEachValue(of: [.scalars], acceptsTag: acceptsTag) { point in
+            if case .scalar(let value) = point.value { try body(point.tag, ScalarPoint(step: point.step, wallTime: point.wallTime, value: value)) }
         }
     }
+
+    struct Stop: Error {}
 }
 
 /// Interns tag strings seen by the fast path and remembers the filter's verdict per tag, so a

@@ -1,34 +1,62 @@
 import ArgumentParser
 import Foundation
-
+import ProcessRuntime
 import TensorBoard
 import ToolSupport
 
-/// `tb-export`: stream the scalars of a log directory as CSV or JSON lines.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `tb-export`: stream every dashboard kind of a log directory as CSV or JSON lines.
 @main
 struct TBExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tb-export",
-        abstract: "Stream the scalar series of TensorBoard event files as CSV or JSON lines, in constant memory.",
+        abstract: "Stream every dashboard's data of TensorBoard event files as CSV or JSON lines, in constant memory.",
+        usage: "tb-export <logdir> [--kind <kind>] [--tag <tag>] [--run <run>]\n[--format <format>] [--output-dir <output-dir>] [--restarts <restarts>]\n[--pivot]",
         discussion: """
             LOGDIR may be a log directory (searched recursively), a run directory or one \
             event file. Files written by torch, tensorboardX, TensorFlow 2 or this project \
-            are read alike; every record's CRCs are checked. Points are printed as \
-            written, file by file in name order (no restart pre-emption).
+            are read alike, legacy protos and TF2 tensor layouts both; every record's CRCs \
+            are checked. Rows are printed file by file in name order.
 
-            CSV columns: run,tag,step,wall_time,value; non-finite values print as NaN, \
-            inf, -inf. JSON lines use NaN, Infinity, -Infinity like Python's json.dumps.
+            Rows start with run (relative to LOGDIR, "" for LOGDIR itself), tag, step, \
+            wall_time. Then: scalars value; histograms bucket_limits, bucket_counts, min, \
+            max, num, sum, sum_squares; images width, height, file; audio sample_rate, \
+            file; text text; pr-curves thresholds, precision, recall, true_positives, \
+            false_positives, true_negatives, false_negatives. hparams: one row per \
+            session run with its hparams and the last value of each metric. Arrays are \
+            JSON arrays.
 
-            A damaged file is reported on stderr, the points before the damage are kept, \
-            and the exit status is 1.
+            Images and audio go to --output-dir, one file per value, named in the row \
+            relative to it; existing files are never replaced. --kind all writes \
+            <kind>.csv or <kind>.jsonl for every kind there.
+
+            Non-finite values print as NaN, inf, -inf (CSV) or NaN, Infinity, -Infinity \
+            (JSON lines, like Python's json.dumps). A damaged file is reported on \
+            stderr, the data before the damage and every other file are exported, and \
+            the exit status is 1.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv, jsonl
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case scalars, histograms, images, audio, text
+        case prCurves = "pr-curves"
+        case hparams, all
+    }
+
+    enum Restarts: String, ExpressibleByArgument, CaseIterable {
+        /// What TensorBoard shows: a point drops the earlier points of its tag with step >= its own.
+        case tensorboard
+        /// Every value as written.
+        case raw
     }
 
     @Argument(help: "Log directory, run directory or event file.")
     var logdir: String
+
+    @Option(name: .long, help: "What to export.")
+    var kind: Kind = .scalars
 
     @Option(
         name: .long,
@@ -41,11 +69,30 @@ struct TBExport: ParsableCommand {
     @Option(name: .long, help: "Output format.")
     var format: Format = .csv
 
+    @Option(name: .customLong("output-dir"), help: "Directory for image and audio files (and for every table with --kind all).")
+    var outputDirectory: String?
+
+    @Option(name: .long, help: "Restarts as TensorBoard shows them (tensorboard) or every value as written (raw).")
+    var restarts: Restarts = .raw
+
+    @Flag(name: .long, help: "Scalars only: one row per run and step, one column per tag (as tbparse's pivot).")
+    var pivot = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, jsonl
+
+        var export: ExportFormat { self == .csv ? .csv : .jsonl }
+    }
+
     func validate() throws {
         for (name, pattern) in [("--tag", tag), ("--run", runFilter)] {
             guard let pattern else { continue }
             do { _ = try TagPattern(pattern) } catch { throw ValidationError("\(name): \(error)") }
         }
+        if [.images, .audio, .all].contains(kind), outputDirectory == nil {
+            throw ValidationError("--kind \(kind.rawValue) needs --output-dir DIR")
+        }
+        if pivot, kind != .scalars { throw ValidationError("--pivot applies to --kind scalars only") }
     }
 
     func run() throws {
@@ -55,95 +102,128 @@ struct TBExport: ParsableCommand {
         for skipped in reader.skippedFiles {
             FileHandle.standardError.write(Data("tb-export: warning: \(skipped)\n".utf8))
         }
-        var output = BufferedOutput()
-        if format == .csv { output.write("run,tag,step,wall_time,value\n") }
+        let runs = reader.runs.filter { info in runPattern.map { $0.matches(info.name) } ?? true }
+        let semantics: LogdirReader.Semantics = restarts == .raw ? .raw : .tensorBoard
+        let acceptsTag: ((String) -> Bool)? = tagPattern.map { pattern in { pattern.matches($0) } }
         var damaged = false
-        for info in reader.runs {
-            if let runPattern, !runPattern.matches(info.name) { continue }
-            let runField = format == .csv ? csvField(info.name) : jsonString(info.name)
-            var lastTag = ""
-            var tagField = ""
-            try reader.forEachScalar(
-                in: info, acceptsTag: tagPattern.map { pattern in { pattern.matches($0) } },
-                onDamage: { error in
-                    damaged = true
-                    output.flush()
-                    FileHandle.standardError.write(Data("tb-export: warning: \(error)\n".utf8))
-                }
-            ) { _, tag, point in
-                if tag != lastTag {
-                    lastTag = tag
-                    tagField = format == .csv ? csvField(tag) : jsonString(tag)
-                }
-                switch format {
-                case .csv:
-                    output.write("\(runField),\(tagField),\(point.step),\(point.wallTime),\(number(point.value, json: false))\n")
-                case .jsonl:
-                    output.write(
-                        "{\"run\": \(runField), \"tag\": \(tagField), \"step\": \(point.step), \"wall_time\": \(point.wallTime), \"value\": \(number(point.value, json: true))}\n"
-                    )
-                }
-            }
+        let onDamage: (EventReadError) -> Void = { error in
+            damaged = true
+            FileHandle.standardError.write(Data("tb-export: warning: \(error)\n".utf8))
         }
-        output.flush()
-        if let failure = output.failure { throw failure }
+        if pivot {
+            try exportPivot(reader, runs: runs, acceptsTag: acceptsTag, semantics: semantics, onDamage: onDamage)
+        } else {
+            try exportKinds(reader, runs: runs, acceptsTag: acceptsTag, semantics: semantics, onDamage: onDamage)
+        }
         if damaged { throw ExitCode(1) }
     }
 
-    /// The shortest decimal that round-trips the stored value (float32 when it is one).
-    private func number(_ value: Double, json: Bool) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value > 0 ? (json ? "Infinity" : "inf") : (json ? "-Infinity" : "-inf") }
-        let single = Float(value)
-        return Double(single) == value ? single.description : value.description
-    }
+    /// The run name printed in rows: relative to LOGDIR, `""` for LOGDIR itself (as tbparse).
+    private static func printedName(_ run: String) -> String { run == "." ? "" : run }
 
-    private func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    private func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
+    private func exportKinds(
+        _ reader: LogdirReader, runs: [RunInfo], acceptsTag: ((String) -> Bool)?, semantics: LogdirReader.Semantics,
+        onDamage: @escaping (EventReadError) -> Void
+    ) throws {
+        let rowKinds: [DashboardKind] =
+            switch kind {
+            case .all: [.scalars, .histograms, .images, .audio, .text, .prCurves]
+            case .hparams: []
+            case .scalars: [.scalars]
+            case .histograms: [.histograms]
+            case .images: [.images]
+            case .audio: [.audio]
+            case .text: [.text]
+            case .prCurves: [.prCurves]
+            }
+        let wantsHParams = kind == .hparams || kind == .all
+        var tables = [KindTable]()
+        var tableIndex: [DashboardKind: Int] = [:]
+        var hparamsOutput = BufferedOutput()
+        var descriptors = [Int32]()
+        defer { for descriptor in descriptors { close(descriptor) } }
+        if kind == .all, let directory = outputDirectory {
+            func table(_ name: String) throws -> BufferedOutput {
+                let path = directory + "/" + name + "." + format.export.fileExtension
+                guard let descriptor = try OutputFiles.createExclusively(path) else {
+                    throw ToolError("\(path) already exists; choose an empty --output-dir")
                 }
+                descriptors.append(descriptor)
+                return BufferedOutput(descriptor: descriptor)
+            }
+            for rowKind in rowKinds {
+                tableIndex[rowKind] = tables.count
+                tables.append(KindTable(kind: rowKind, format: format.export, mediaDirectory: directory, output: try table(rowKind.rawValue)))
+            }
+            hparamsOutput = try table("hparams")
+        } else if let rowKind = rowKinds.first {
+            tableIndex[rowKind] = 0
+            tables.append(KindTable(kind: rowKind, format: format.export, mediaDirectory: outputDirectory, output: BufferedOutput()))
+        }
+        for index in tables.indices { tables[index].writeHeader() }
+        var streamKinds = Set(rowKinds)
+        if wantsHParams { streamKinds.formUnion([.hparams, .scalars]) }
+        var collector = HParamsCollector()
+        for info in runs {
+            let name = Self.printedName(info.name)
+            try reader.forEachValue(
+                in: info, of: streamKinds, acceptsTag: wantsHParams ? nil : acceptsTag, semantics: semantics,
+                onDamage: { error in
+                    for index in tables.indices { tables[index].output.flush() }
+                    onDamage(error)
+                }
+            ) { _, point in
+                if wantsHParams { collector.observe(point, run: info.name) }
+                guard let index = tableIndex[point.value.kind] else { return }
+                if wantsHParams, let acceptsTag, !acceptsTag(point.tag) { return }
+                try tables[index].write(run: name, point)
             }
         }
-        return result + "\""
-    }
-}
-
-/// Collects output in a 64 KiB buffer and writes it to stdout in large pieces.
-///
-/// The first failed write (disk full, closed pipe) stops all further output and is kept in
-/// `failure`, for `run()` to report after the loop.
-struct BufferedOutput {
-    private var buffer: [UInt8] = []
-    private(set) var failure: OutputFileError?
-
-    init() { buffer.reserveCapacity(1 << 16) }
-
-    mutating func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        if failure == nil {
-            do { try OutputFile.write(buffer, to: "-") } catch { failure = error }
+        for index in tables.indices { tables[index].output.flush() }
+        if wantsHParams {
+            HParamsRows.write(collector.table(), format: format.export, runName: Self.printedName, to: &hparamsOutput)
+            hparamsOutput.flush()
         }
-        buffer.removeAll(keepingCapacity: true)
+        // A failed write (disk full, closed pipe) is an I/O error naming the output.
+        if kind == .all {
+            for (name, output) in zip(rowKinds.map(\.rawValue) + ["hparams"], tables.map(\.output) + [hparamsOutput]) {
+                try Self.check(output, path: (outputDirectory ?? ".") + "/" + name + "." + format.export.fileExtension)
+            }
+        } else {
+            for output in tables.map(\.output) + [hparamsOutput] { try Self.check(output, path: "standard output") }
+        }
+    }
+
+    /// Throws the first write failure of `output`, as the other tools report one.
+    private static func check(_ output: BufferedOutput, path: String) throws {
+        if let code = output.failure { throw OutputFileError.writeFailed(path: path, reason: SystemCallText.describe(errno: code)) }
+    }
+
+    private func exportPivot(
+        _ reader: LogdirReader, runs: [RunInfo], acceptsTag: ((String) -> Bool)?, semantics: LogdirReader.Semantics,
+        onDamage: @escaping (EventReadError) -> Void
+    ) throws {
+        var output = BufferedOutput()
+        var tags = Set<String>()
+        if format == .csv {
+            // The CSV header needs every tag first: one quick pass over the scalars.
+            for info in runs {
+                try reader.forEachValue(in: info, of: [.scalars], acceptsTag: acceptsTag, onDamage: { _ in }) { _, point in tags.insert(point.tag) }
+            }
+        }
+        var pivot = ScalarPivot(format: format.export, tags: tags.sorted())
+        pivot.writeHeader(to: &output)
+        for info in runs {
+            var points = [DashboardPoint]()
+            var runTags = Set<String>()
+            try reader.forEachValue(in: info, of: [.scalars], acceptsTag: acceptsTag, semantics: semantics, onDamage: onDamage) { _, point in
+                points.append(point)
+                runTags.insert(point.tag)
+            }
+            let runPivot = format == .csv ? pivot : ScalarPivot(format: .jsonl, tags: runTags.sorted())
+            runPivot.write(run: Self.printedName(info.name), points: points, to: &output)
+        }
+        output.flush()
+        try Self.check(output, path: "standard output")
     }
 }
