@@ -64,6 +64,19 @@ public enum EventDecoding {
         return event
     }
 
+    /// Checks only the nesting depth (and wire-format framing) of a payload that is not decoded,
+    /// so that a record skipped because it holds no value of the kinds asked for is still
+    /// reported when it is damaged in the way that would overflow protobuf-c's stack.
+    ///
+    /// - Throws: `EventDecodingError.nestingTooDeep` or `.malformedEvent`.
+    static func checkNesting(_ payload: UnsafeRawBufferPointer, path: String, offset: Int) throws(EventDecodingError) {
+        switch nestingVerdict(payload) {
+        case .withinLimit: return
+        case .tooDeep: throw .nestingTooDeep(path: path, offset: offset, limit: ProtobufNesting.limit)
+        case .malformed: throw .malformedEvent(path: path, offset: offset)
+        }
+    }
+
     private static func nestingVerdict(_ payload: UnsafeRawBufferPointer) -> ProtobufNesting.Verdict {
         withUnsafePointer(to: tensorboard__event__descriptor) { ProtobufNesting.check(payload, descriptor: $0) }
     }

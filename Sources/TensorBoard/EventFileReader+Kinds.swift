@@ -38,7 +38,16 @@ extension EventFileReader {
                 let mayHold = EventKindScan.mayHold(payload, kinds: kinds) { tag in
                     pluginNames[String(decoding: tag, as: UTF8.self)].flatMap(DashboardKind.init(pluginName:))
                 }
-                guard mayHold else { return }
+                guard mayHold else {
+                    // Not decoded, but a payload protobuf-c could not parse is still damage.
+                    do {
+                        try EventDecoding.checkNesting(payload, path: path, offset: records.offset - payload.count - RecordFraming.overhead)
+                    } catch let error as EventDecodingError {
+                        decodingError = error
+                        throw Stop()
+                    }
+                    return
+                }
                 let event: Event
                 do {
                     event = try EventDecoding.decode(payload, path: path, offset: records.offset - payload.count - RecordFraming.overhead)
