@@ -48,8 +48,10 @@ let package = Package(
         .target(name: "CTensorBoardProto", dependencies: ["CProtobufC"]),
         .target(name: "CCRC32C"),
         .target(name: "CSkinnyGEMM"),
-        .target(name: "CVectorMath"),
-        .target(name: "CLossKernels", dependencies: ["CVectorMath"]),
+        // Their kernel bodies are compiled per instruction set by CVectorMathVariants.h, which
+        // includes them by name from the target's own folder.
+        .target(name: "CVectorMath", cSettings: [.headerSearchPath(".")]),
+        .target(name: "CLossKernels", dependencies: ["CVectorMath"], cSettings: [.headerSearchPath(".")]),
 
         // MARK: Libraries
         .target(name: "EventRecords", dependencies: ["CCRC32C", "ProcessRuntime"]),

@@ -2,42 +2,8 @@
 // include/CLossKernels.h.
 #include "CLossKernels.h"
 
-#include "CVectorMathLanes.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-
-#define ATTR __attribute__((target("avx512f")))
-#define NAME(f) f##_avx512
-#define CVM_AVX512 1  // the body may use AVX-512F intrinsics (masked compress)
-#include "LossKernelsBody.h"
-#undef CVM_AVX512
-#undef ATTR
-#undef NAME
-
-#define ATTR __attribute__((target("avx2,fma")))
-#define NAME(f) f##_avx2
-#include "LossKernelsBody.h"
-#undef ATTR
-#undef NAME
-#endif
-
-#define ATTR
-#define NAME(f) f##_base
-#include "LossKernelsBody.h"
-#undef ATTR
-#undef NAME
-
-#if defined(__x86_64__)
-#define DISPATCH(f, ...)                        \
-    switch (level) {                            \
-    case 2: return f##_avx512(__VA_ARGS__);     \
-    case 1: return f##_avx2(__VA_ARGS__);       \
-    default: return f##_base(__VA_ARGS__);      \
-    }
-#else
-#define DISPATCH(f, ...) (void)level; return f##_base(__VA_ARGS__);
-#endif
+#define CVM_BODY "LossKernelsBody.h"
+#include "CVectorMathVariants.h"
 
 void CLossKernels_sigmoidExpPanel(int level, const float *c, float *e, ptrdiff_t n, ptrdiff_t i0, float scale, float bias,
                                   float shift, double *rowExpSums, double *columnExpSums, double *columnDifferences) {

@@ -3,45 +3,8 @@
 #include "CVectorMath.h"
 
 
-// The 16-lane helpers are always inlined, so no vector crosses a call boundary.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-#include "CVectorMathLanes.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-
-#define ATTR __attribute__((target("avx512f")))
-#define NAME(f) f##_avx512
-#define CVM_AVX512 1  // the body may use AVX-512F intrinsics (masked compress stores)
-#include "CVectorMathBody.h"
-#undef CVM_AVX512
-#undef ATTR
-#undef NAME
-
-#define ATTR __attribute__((target("avx2,fma")))
-#define NAME(f) f##_avx2
-#include "CVectorMathBody.h"
-#undef ATTR
-#undef NAME
-#endif
-
-#define ATTR
-#define NAME(f) f##_base
-#include "CVectorMathBody.h"
-#undef ATTR
-#undef NAME
-
-#if defined(__x86_64__)
-#define DISPATCH(f, ...)                                      \
-    switch (level) {                                          \
-    case 2: return f##_avx512(__VA_ARGS__);                   \
-    case 1: return f##_avx2(__VA_ARGS__);                     \
-    default: return f##_base(__VA_ARGS__);                    \
-    }
-#else
-#define DISPATCH(f, ...) (void)level; return f##_base(__VA_ARGS__);
-#endif
+#define CVM_BODY "CVectorMathBody.h"
+#include "CVectorMathVariants.h"
 
 void CVectorMath_exp(int level, const float *x, float *y, ptrdiff_t n, float scale, float floor) {
     DISPATCH(expKernel, x, y, n, scale, floor)
