@@ -4,9 +4,10 @@ import TestSupport
 import Testing
 
 /// Every dashboard kind exported by `tb-export` equals what TensorBoard's EventAccumulator and
-/// tbparse report for a log directory written by tensorboardX and with TF2 layouts (built from
-/// TensorBoard's own summary_v2 protos), including hparams, 2-D text, a restarted run and a
-/// damaged file between healthy runs (Tests/CompatibilityTests/python/kinds_logdir.py).
+/// tbparse report for a log directory written by torch's own `SummaryWriter`, by tensorboardX and
+/// with TF2 layouts (built from TensorBoard's own summary_v2 protos), including hparams, 2-D
+/// text, restarted runs and a damaged file between healthy runs
+/// (Tests/CompatibilityTests/python/kinds_logdir.py).
 @Suite(.enabled(if: CompatEnvironment.shouldRun, "compatibility venv not found; run scripts/setup-compat-venv.sh"), .serialized)
 struct KindsCompatibilityTests {
     private typealias Row = [String: Any]
@@ -20,20 +21,21 @@ struct KindsCompatibilityTests {
         }
     }
 
-    /// Whether two decoded JSON values agree: numbers within `relative` (or equal as float32
-    /// when `float32`), strings, booleans, arrays and objects element by element.
-    private func same(_ a: Any?, _ b: Any?, float32: Bool) -> Bool {
+    /// Whether a decoded JSON value of ours agrees with a reference one: numbers equal (JSON text
+    /// of a double may parse back 1 ulp away), or, where the reference is a float32 (Python
+    /// widens float32 data to double), ours is that float32, which tb-export prints as its
+    /// shortest float32 decimal; strings, booleans, arrays and objects element by element.
+    private func same(_ a: Any?, _ b: Any?) -> Bool {
+        func close(_ p: Double, _ q: Double) -> Bool { p == q || abs(p - q) <= 1e-12 * max(abs(p), abs(q)) }
         switch (a, b) {
         case (let x as String, let y as String): return x == y
         case (let x as NSNumber, let y as NSNumber):
             let (p, q) = (x.doubleValue, y.doubleValue)
-            // JSON text of a double may parse back 1 ulp away; float32 values are printed in
-            // their shortest float32 form by tb-export and widened by Python.
-            return p == q || abs(p - q) <= 1e-12 * max(abs(p), abs(q)) || (float32 && Float(p) == Float(q))
+            return close(p, q) || (close(Double(Float(q)), q) && Float(p) == Float(q))
         case (let x as [Any], let y as [Any]):
-            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1, float32: float32) }
+            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
         case (let x as [String: Any], let y as [String: Any]):
-            return Set(x.keys) == Set(y.keys) && x.keys.allSatisfy { same(x[$0], y[$0], float32: float32) }
+            return Set(x.keys) == Set(y.keys) && x.keys.allSatisfy { same(x[$0], y[$0]) }
         case (nil, nil): return true
         default: return false
         }
@@ -49,13 +51,13 @@ struct KindsCompatibilityTests {
         return grouped
     }
 
-    private func compare(ours: [String: [Row]], theirs: [String: [Row]], keys: [String], float32: Bool, peer: String) {
+    private func compare(ours: [String: [Row]], theirs: [String: [Row]], keys: [String], peer: String) {
         for (name, expected) in theirs {
             let got = ours[name] ?? []
             #expect(got.count == expected.count, "\(name): \(got.count) rows, \(peer) \(expected.count)")
             for (mine, reference) in zip(got, expected) {
                 for key in keys {
-                    #expect(same(mine[key], reference[key], float32: float32), "\(name) step \(reference["step"] ?? "?") \(key): \(mine[key] ?? "nil") vs \(peer) \(reference[key] ?? "nil")")
+                    #expect(same(mine[key], reference[key]), "\(name) step \(reference["step"] ?? "?") \(key): \(mine[key] ?? "nil") vs \(peer) \(reference[key] ?? "nil")")
                 }
             }
         }
@@ -99,16 +101,30 @@ struct KindsCompatibilityTests {
                 "images": ["width", "height", "bytes"], "audio": ["sample_rate", "bytes"], "text": ["text"],
                 "pr-curves": ["thresholds", "precision", "recall", "true_positives", "false_positives", "true_negatives", "false_negatives"],
             ]
-            let accumulated = series(accumulator.filter { $0["kind"] as? String != "hparams" })
+            let accumulated = series(accumulator.filter { !["hparams", "custom-scalars"].contains($0["kind"] as? String) })
             let fromTbparse = series(tbparse.filter { $0["kind"] as? String != "hparams" })
             for (kind, kindKeys) in keys {
-                let float32 = kind == "scalars" || kind == "pr-curves"
-                compare(ours: ours, theirs: accumulated.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "EventAccumulator")
-                compare(ours: ours, theirs: fromTbparse.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "tbparse")
+                compare(ours: ours, theirs: accumulated.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, peer: "EventAccumulator")
+                compare(ours: ours, theirs: fromTbparse.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, peer: "tbparse")
             }
             // Every series the peers know is exported, and nothing else.
             #expect(Set(ours.keys) == Set(accumulated.keys))
-            #expect(ours["text|text2d|table"]?.first.map { same($0["text"], [["a", "b", "c"], ["d", "e", "f"]], float32: false) } == true)
+            // The torch runs are there with every step (so the comparisons above are not vacuous).
+            let torchSeries: [String: Int] = [
+                "scalars|torch|loss": 4, "scalars|torch|loss_tensor": 4, "scalars|torch|loss_double": 4,
+                "scalars|torch/phase_train|phase": 4, "scalars|torch/phase_val|phase": 4, "histograms|torch|weights": 4,
+                "histograms|torch|counts": 4, "images|torch|img": 4, "images|torch|gray": 4, "images|torch|batch": 4,
+                "audio|torch|clip": 4, "text|torch|note": 4, "pr-curves|torch|pr": 1, "pr-curves|torch|pr_raw": 1,
+                "scalars|torch/sess_a|hparam/accuracy": 1, "scalars|torch/sess_b|hparam/loss": 1, "scalars|torch_restart|r": 14,
+            ]
+            for (name, count) in torchSeries {
+                #expect(ours[name]?.count == count && accumulated[name]?.count == count, "\(name): \(ours[name]?.count ?? 0) rows, EventAccumulator \(accumulated[name]?.count ?? 0)")
+                if name.hasPrefix("scalars|") || name.hasPrefix("histograms|") || name.hasPrefix("text|") {
+                    #expect(fromTbparse[name]?.count == count, "\(name): tbparse \(fromTbparse[name]?.count ?? 0) rows")
+                }
+            }
+            #expect(ours["text|torch|note"]?.first.map { same($0["text"], "torch **0**") } == true)
+            #expect(ours["text|text2d|table"]?.first.map { same($0["text"], [["a", "b", "c"], ["d", "e", "f"]]) } == true)
             // tbparse raises on the 2-D text run (and so loses the whole run); we read it.
             #expect((reference["tbparse_errors"] as? [String: String])?.keys.sorted() == ["text2d"])
 
@@ -121,22 +137,81 @@ struct KindsCompatibilityTests {
                 #expect(Set(sessions.compactMap { $0["run"] as? String }) == Set(ourHParams.keys), "\(peer) sessions")
                 for session in sessions {
                     let run = session["run"] as? String ?? ""
-                    #expect(same(ourHParams[run]?["hparams"], session["hparams"], float32: false), "\(run): \(ourHParams[run] ?? [:]) vs \(peer) \(session)")
+                    #expect(same(ourHParams[run]?["hparams"], session["hparams"]), "\(run): \(ourHParams[run] ?? [:]) vs \(peer) \(session)")
                 }
             }
-            for (run, metric) in [("tbx/sess_a", "hparam/accuracy"), ("tbx/sess_b", "hparam/accuracy"), ("tf2/trial", "val_acc")] {
+            #expect(ourHParams.keys.filter { $0.hasPrefix("torch/") }.sorted() == ["torch/sess_a", "torch/sess_b"])
+            let metrics = [
+                ("tbx/sess_a", "hparam/accuracy"), ("tbx/sess_b", "hparam/accuracy"), ("tf2/trial", "val_acc"), ("torch/sess_a", "hparam/accuracy"),
+                ("torch/sess_a", "hparam/loss"), ("torch/sess_b", "hparam/accuracy"), ("torch/sess_b", "hparam/loss"),
+            ]
+            for (run, metric) in metrics {
                 let last = accumulated["scalars|\(run)|\(metric)"]?.last?["value"]
-                #expect(last != nil && same((ourHParams[run]?["metrics"] as? Row)?[metric], last, float32: true), "\(run) \(metric)")
+                #expect(last != nil && same((ourHParams[run]?["metrics"] as? Row)?[metric], last), "\(run) \(metric)")
             }
 
-            // Restarts: --restarts tensorboard equals EventAccumulator's purged run directory.
-            let purged = (reference["accumulator_purged"] as? [Row] ?? []).filter { $0["run"] as? String == "restart" }
-            let restarted = try runTool("tb-export", [logdir, "--run", "^restart$", "--restarts", "tensorboard", "--format", "jsonl"])
-            #expect(restarted.status == 0)
-            compare(
-                ours: series(try rows(restarted.standardOutput), kind: "scalars"), theirs: series(purged, kind: "scalars"),
-                keys: ["step", "wall_time", "value"], float32: true, peer: "EventAccumulator (purged)")
-            #expect(purged.count == 10 && (ours["scalars|restart|r"]?.count ?? 0) == 15)
+            // Restarts (tensorboardX and torch): --restarts tensorboard equals EventAccumulator's
+            // purged run directory.
+            for (run, purgedCount, rawCount) in [("restart", 10, 15), ("torch_restart", 8, 14)] {
+                let purged = (reference["accumulator_purged"] as? [Row] ?? []).filter { $0["run"] as? String == run }
+                let restarted = try runTool("tb-export", [logdir, "--run", "^\(run)$", "--restarts", "tensorboard", "--format", "jsonl"])
+                #expect(restarted.status == 0)
+                compare(
+                    ours: series(try rows(restarted.standardOutput), kind: "scalars"), theirs: series(purged, kind: "scalars"),
+                    keys: ["step", "wall_time", "value"], peer: "EventAccumulator (purged)")
+                #expect(purged.count == purgedCount && (ours["scalars|\(run)|r"]?.count ?? 0) == rawCount, "\(run)")
+            }
+
+            let reader = try LogdirReader(path: logdir)
+            // torch stores float32 data in double fields (histogram min/max/sums, a tensor
+            // hparam): the library delivers the stored double, which tb-export prints as the
+            // float32's shortest decimal (checked above).
+            guard let torchRun = reader.runs.first(where: { $0.name == "torch" }) else {
+                Issue.record("run torch not found")
+                return
+            }
+            var histograms: [HistogramData] = []
+            try reader.forEachValue(in: torchRun, of: [.histograms], acceptsTag: { $0 == "weights" }) { _, point in
+                if case .histogram(let histogram) = point.value { histograms.append(histogram) }
+            }
+            let weights = accumulated["histograms|torch|weights"] ?? []
+            #expect(histograms.count == 4 && weights.count == 4)
+            for (histogram, reference) in zip(histograms, weights) {
+                for (value, key) in [(histogram.minimum, "min"), (histogram.maximum, "max"), (histogram.sum, "sum"), (histogram.sumOfSquares, "sum_squares")] {
+                    let expected = (reference[key] as? NSNumber)?.doubleValue ?? .nan
+                    #expect(abs(value - expected) <= 1e-12 * abs(expected), "torch weights \(key): \(value) vs EventAccumulator \(expected)")
+                }
+            }
+            let decay = try reader.hparams(onDamage: { _ in }).sessions.first { $0.run == "torch/sess_a" }?.hparams.first { $0.name == "decay" }?.value
+            #expect(decay == .number(Double(Float(0.1))))
+
+            // Custom Scalars layouts (tensorboardX and torch) as EventAccumulator decodes them.
+            let layouts = accumulator.filter { $0["kind"] as? String == "custom-scalars" }
+            #expect(Set(layouts.compactMap { $0["run"] as? String }) == ["tbx", "torch"])
+            for expected in layouts {
+                guard let run = reader.runs.first(where: { $0.name == expected["run"] as? String }) else {
+                    Issue.record("run \(expected["run"] ?? "?") not found")
+                    continue
+                }
+                var found: [Row] = []
+                try reader.forEachValue(in: run, of: [.customScalars]) { _, point in
+                    guard case .customScalarsLayout(let layout) = point.value else { return }
+                    let categories: [Any] = layout.categories.map { category in
+                        let charts: [Any] = category.charts.map { chart in
+                            switch chart.content {
+                            case .multiline(let tags): return [chart.title, "multiline", tags] as [Any]
+                            case .margin(let series): return [chart.title, "margin", series.map { [$0.value, $0.lower, $0.upper] }] as [Any]
+                            }
+                        }
+                        return [category.title, charts] as [Any]
+                    }
+                    found.append(["step": point.step, "wall_time": point.wallTime, "layout": categories])
+                }
+                #expect(found.count == 1, "\(run.name) layouts")
+                for key in ["step", "wall_time", "layout"] {
+                    #expect(same(found.first?[key], expected[key]), "\(run.name) \(key): \(found.first?[key] ?? "nil") vs EventAccumulator \(expected[key] ?? "nil")")
+                }
+            }
         }
     }
 }

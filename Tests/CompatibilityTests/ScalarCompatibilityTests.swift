@@ -102,14 +102,16 @@ struct ScalarCompatibilityTests {
                 return
             }
             let reader = try LogdirReader(path: directory)
-            #expect(reader.runs.map(\.name) == ["tbx", "torch"])
+            #expect(reader.runs.map(\.name) == ["tbx", "tf2_tensor", "torch"])
+            #expect(expected["torch"].map { Set($0.keys) } == ["train/loss", "train/acc"])
             for run in reader.runs {
                 let series = try reader.scalars(in: run, semantics: .raw)
+                #expect(Set(series.keys) == Set((expected[run.name] ?? [:]).keys), "run \(run.name)")
                 for (tag, points) in expected[run.name] ?? [:] {
                     let got = (series[tag] ?? []).map { [Float($0.step), Float($0.value)] }
-                    #expect(got == points.map { $0.map { Float($0) } }, "run \(run.name) tag \(tag)")
+                    #expect(!points.isEmpty && got == points.map { $0.map { Float($0) } }, "run \(run.name) tag \(tag)")
                 }
-                if run.name == "tbx" {
+                if run.name == "tbx" || run.name == "torch" {
                     var kinds = Set<String>()
                     for file in run.eventFiles {
                         let events = try EventFileReader(path: file)
@@ -124,7 +126,7 @@ struct ScalarCompatibilityTests {
                             }
                         }
                     }
-                    #expect(kinds == ["text", "histogram"])
+                    #expect(kinds == ["text", "histogram"], "run \(run.name)")
                 }
             }
         }

@@ -15,8 +15,16 @@ Runs written:
 - text2d: a TF2 2-D text tensor (tbparse raises on it).
 - b_damaged: a file whose third record has a flipped payload byte.
 - restart: tensorboardX, steps 0..9, then a second writer with purge_step=5 writing 5..9.
+- torch: torch 2.15.0's own torch.utils.tensorboard.SummaryWriter, fed torch tensors:
+  add_scalar (simple_value, new_style float32 and float64 tensors), add_scalars (sub-runs
+  torch/phase_train, torch/phase_val), add_histogram (default and "auto" bins), add_image (CHW
+  float and HW uint8), add_images, add_audio, add_text, add_pr_curve, add_pr_curve_raw,
+  add_custom_scalars, add_hparams (sessions torch/sess_a, torch/sess_b). torch is required.
+- torch_restart: torch, steps 0..9, then a second writer with purge_step=4 writing 4..7.
 
-Rows (JSON): {"kind", "run", "tag", "step", "wall_time", ...per-kind keys as tb-export}.
+Rows (JSON): {"kind", "run", "tag", "step", "wall_time", ...per-kind keys as tb-export}; the
+accumulator also gives each Custom Scalars layout as a "custom-scalars" row with "layout":
+[[category, [[chart, "multiline", [tag, ...]] or [chart, "margin", [[value, lower, upper], ...]]]]].
 "accumulator" reads each event file with EventAccumulator(purge_orphaned_data=False), which is
 the raw order; "accumulator_purged" reads each run directory with purging on (TensorBoard's
 restart handling) for scalars only. "tbparse" holds what tbparse 0.0.9 reports for scalars,
@@ -54,7 +62,60 @@ def png_bytes(width, height, seed):
     return buffer.getvalue()
 
 
+def write_torch(out):
+    """The torch runs: every kind torch's own SummaryWriter writes, from torch tensors."""
+    import torch  # required: an ImportError fails the script and the test with it
+    from torch.utils.tensorboard import SummaryWriter
+
+    # Restart first: the peers order a run's files by name, and the name's last number is a
+    # per-process counter of EventFileWriters, so the two restart files must get counters of
+    # the same digit count (this process's first two).
+    first = SummaryWriter(out + "/torch_restart")
+    for step in range(10):
+        first.add_scalar("r", torch.tensor(float(step)), global_step=step, walltime=1700000900.0 + step)
+    first.close()
+    written = os.listdir(out + "/torch_restart")
+    second = SummaryWriter(out + "/torch_restart", purge_step=4)
+    for step in range(4, 8):
+        second.add_scalar("r", torch.tensor(200.0 + step), global_step=step, walltime=1700000950.0 + step)
+    second.close()
+    files = sorted(os.listdir(out + "/torch_restart"))
+    if len(files) != 2 or files[0] != written[0]:
+        raise SystemExit("torch_restart: the first writer's file %s does not sort first in %s" % (written, files))
+
+    g = torch.Generator().manual_seed(0)
+    w = SummaryWriter(out + "/torch")
+    for step in range(4):
+        t = 1700001000.0 + step
+        loss = torch.tensor(1.0 / (step + 1))
+        w.add_scalar("loss", loss, global_step=step, walltime=t)
+        w.add_scalar("loss_tensor", loss * 2, global_step=step, walltime=t, new_style=True)
+        w.add_scalar("loss_double", torch.tensor(1.0 / 3.0 + step, dtype=torch.float64), global_step=step, walltime=t, new_style=True, double_precision=True)
+        w.add_scalars("phase", {"train": loss, "val": loss + 0.5}, global_step=step, walltime=t)
+        w.add_histogram("weights", torch.randn(100, generator=g) + step, global_step=step, walltime=t)
+        w.add_histogram("counts", torch.randint(0, 10, (50,), generator=g), global_step=step, walltime=t, bins="auto")
+        w.add_image("img", torch.rand(3, 4, 5, generator=g), global_step=step, walltime=t)
+        w.add_image("gray", torch.randint(0, 256, (6, 7), dtype=torch.uint8, generator=g), global_step=step, walltime=t, dataformats="HW")
+        w.add_images("batch", torch.rand(3, 3, 4, 5, generator=g), global_step=step, walltime=t)
+        w.add_audio("clip", torch.sin(torch.arange(800) / (10.0 + step)) * 0.5, global_step=step, sample_rate=8000, walltime=t)
+        w.add_text("note", "torch **%d**" % step, global_step=step, walltime=t)
+    labels = torch.randint(0, 2, (60,), generator=g)
+    predictions = torch.rand(60, generator=g)
+    w.add_pr_curve("pr", labels, predictions, global_step=1, num_thresholds=11, walltime=1700001100.0)
+    tp = torch.tensor([10.0, 8.0, 5.0, 0.0])
+    fp = torch.tensor([10.0, 4.0, 1.0, 0.0])
+    tn = torch.tensor([0.0, 6.0, 9.0, 10.0])
+    fn = torch.tensor([0.0, 2.0, 5.0, 10.0])
+    w.add_pr_curve_raw("pr_raw", tp, fp, tn, fn, tp / torch.clamp(tp + fp, min=1), tp / (tp + fn), global_step=2, num_thresholds=4, walltime=1700001101.0)
+    w.add_custom_scalars({"Training": {"losses": ["Multiline", ["loss", "loss_tensor"]], "band": ["Margin", ["loss", "loss_tensor", "loss_double"]]}})
+    # torch types a bool as a FLOAT64 number and a tensor as its first element.
+    w.add_hparams({"lr": 0.1, "optimizer": "adam", "nesterov": True, "decay": torch.tensor([0.1])}, {"hparam/accuracy": 0.75, "hparam/loss": 0.3}, run_name="sess_a")
+    w.add_hparams({"lr": 0.01, "optimizer": "sgd", "nesterov": False, "decay": torch.tensor([0.5])}, {"hparam/accuracy": 0.5, "hparam/loss": 0.6}, run_name="sess_b")
+    w.close()
+
+
 def write(out):
+    write_torch(out)
     from tensorboardX import SummaryWriter
     from tensorboardX.proto.summary_pb2 import Summary as TBXSummary
 
@@ -175,6 +236,7 @@ def wav_rate(data):
 
 def accumulator_rows(logdir):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.custom_scalar.layout_pb2 import Layout
     from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
     from tensorboard.util.tensor_util import make_ndarray
 
@@ -220,6 +282,11 @@ def accumulator_rows(logdir):
                         text = np.vectorize(lambda b: b.decode("utf-8"), otypes=[object])(a)
                         value = text.item() if text.size == 1 else text.tolist()
                         rows.append(dict(base("text", tag[: -len("/text_summary")] if tag.endswith("/text_summary") else tag, e), text=value))
+                    elif plugin == "custom_scalars":
+                        layout = Layout.FromString(a.item())
+                        charts = lambda c: [[chart.title, "multiline", list(chart.multiline.tag)] if chart.WhichOneof("content") == "multiline"
+                                            else [chart.title, "margin", [[m.value, m.lower, m.upper] for m in chart.margin.series]] for chart in c.chart]
+                        rows.append(dict(base("custom-scalars", tag, e), layout=[[c.title, charts(c)] for c in layout.category]))
                     elif plugin == "pr_curves":
                         k = a.shape[1]
                         rows.append(dict(base("pr-curves", tag, e), thresholds=[number(x) for x in np.linspace(0.0, 1.0, k)],
