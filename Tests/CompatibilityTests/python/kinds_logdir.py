@@ -64,7 +64,10 @@ def png_bytes(width, height, seed):
 
 def write_torch(out):
     """The torch runs: every kind torch's own SummaryWriter writes, from torch tensors."""
-    import torch  # required: an ImportError fails the script and the test with it
+    try:
+        import torch
+    except ImportError as error:  # required: fail the script, and the test with it
+        raise SystemExit("torch is required (scripts/compat-requirements.txt, scripts/setup-compat-venv.sh): %s" % error)
     from torch.utils.tensorboard import SummaryWriter
 
     # Restart first: the peers order a run's files by name, and the name's last number is a

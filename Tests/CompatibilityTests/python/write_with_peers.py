@@ -29,7 +29,10 @@ w.close()
 expected["tbx"] = {"loss": [[s, float(np.float32(1.0 / (s + 1)))] for s in range(5)],
                    "group/acc": [[s, s * 0.25] for s in range(5)]}
 
-import torch  # required: an ImportError fails the script and the test with it
+try:
+    import torch
+except ImportError as error:  # required: fail the script, and the test with it
+    raise SystemExit("torch is required (scripts/compat-requirements.txt, scripts/setup-compat-venv.sh): %s" % error)
 from torch.utils.tensorboard import SummaryWriter as TorchWriter
 
 w = TorchWriter(out + "/torch")
