@@ -2,9 +2,9 @@
 """Write CLOC margin runs with the peers' writers, as the original loss.py logs them.
 
 Usage: write_margin_runs.py OUTDIR
-- OUTDIR/torch_multi: torch's path (tensorboard EventFileWriter + Summary(simple_value)),
-  tags C0-C1, C1-C2, C2-C3 at steps 0..9, then a restart writer with purge_step=6 (file_version
-  + SessionLog START at step 6, as torch writes them) logging steps 6..7 with new values.
+- OUTDIR/torch_multi: torch 2.15.0's torch.utils.tensorboard.SummaryWriter, tags C0-C1, C1-C2,
+  C2-C3 at steps 0..9, then a restart writer with purge_step=6 (torch writes file_version +
+  SessionLog START at step 6) logging steps 6..7 with new values. torch is required.
 - OUTDIR/tbx_single: tensorboardX SummaryWriter, tag "Margin" at steps 0..4, plus other tags.
 Prints the expected margins (float32 values as doubles) as JSON.
 """
@@ -15,28 +15,23 @@ import time
 import numpy as np
 
 out = sys.argv[1]
-from tensorboard.compat.proto.event_pb2 import Event, SessionLog
-from tensorboard.compat.proto.summary_pb2 import Summary
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
+try:
+    import torch
+except ImportError as error:  # required: fail the script, and the test with it
+    raise SystemExit("torch is required (scripts/compat-requirements.txt, scripts/setup-compat-venv.sh): %s" % error)
+from torch.utils.tensorboard import SummaryWriter as TorchWriter
 
-
-def scalar_event(tag, value, step, wall):
-    return Event(summary=Summary(value=[Summary.Value(tag=tag, simple_value=value)]), step=step, wall_time=wall)
-
-
-w = EventFileWriter(out + "/torch_multi")
+w = TorchWriter(out + "/torch_multi")
 for step in range(10):
     for i in range(3):
-        w.add_event(scalar_event(f"C{i}-C{i+1}", 0.5 + 0.01 * step + 0.1 * i, step, 1700000000.0 + step))
-    w.add_event(scalar_event("loss", 1.0 / (step + 1), step, 1700000000.0 + step))
+        w.add_scalar(f"C{i}-C{i+1}", torch.tensor(0.5 + 0.01 * step + 0.1 * i), global_step=step, walltime=1700000000.0 + step)
+    w.add_scalar("loss", torch.tensor(1.0 / (step + 1)), global_step=step, walltime=1700000000.0 + step)
 w.close()
 time.sleep(1.1)  # a later file name (one second later), as a restarted job would have
-w = EventFileWriter(out + "/torch_multi")
-w.add_event(Event(step=6, file_version="brain.Event:2", wall_time=1700000100.0))
-w.add_event(Event(step=6, session_log=SessionLog(status=SessionLog.START), wall_time=1700000100.0))
+w = TorchWriter(out + "/torch_multi", purge_step=6)
 for step in (6, 7):
     for i in range(3):
-        w.add_event(scalar_event(f"C{i}-C{i+1}", 0.25 + 0.1 * i + 0.01 * step, step, 1700000100.0 + step))
+        w.add_scalar(f"C{i}-C{i+1}", torch.tensor(0.25 + 0.1 * i + 0.01 * step), global_step=step, walltime=1700000100.0 + step)
 w.close()
 
 from tensorboardX import SummaryWriter
