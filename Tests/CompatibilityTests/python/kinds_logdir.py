@@ -28,7 +28,8 @@ accumulator also gives each Custom Scalars layout as a "custom-scalars" row with
 "accumulator" reads each event file with EventAccumulator(purge_orphaned_data=False), which is
 the raw order; "accumulator_purged" reads each run directory with purging on (TensorBoard's
 restart handling) for scalars only. "tbparse" holds what tbparse 0.0.9 reports for scalars,
-histograms, text and hparams, run by run.
+histograms, text, PR curves (from its tensors) and hparams, run by run; its images and audio
+need TensorFlow.
 """
 import base64
 import io
@@ -353,6 +354,12 @@ def tbparse_rows(logdir):
                         rows.append({"kind": "histograms", "run": name, "tag": r.tag, "step": int(r.step), "wall_time": r.wall_time,
                                      "bucket_limits": [number(x) for x in h["limits"][1:]], "bucket_counts": [number(x) for x in h["counts"][1:]],
                                      "min": number(h["min"]), "max": number(h["max"]), "num": number(h["num"]), "sum": "NaN", "sum_squares": "NaN"})
+                    elif value.ndim == 2 and value.shape[0] == 6:  # a PR curve: rows TP, FP, TN, FN, precision, recall
+                        rows.append({"kind": "pr-curves", "run": name, "tag": r.tag, "step": int(r.step), "wall_time": r.wall_time,
+                                     "thresholds": [number(x) for x in np.linspace(0.0, 1.0, value.shape[1])],
+                                     "true_positives": [number(x) for x in value[0]], "false_positives": [number(x) for x in value[1]],
+                                     "true_negatives": [number(x) for x in value[2]], "false_negatives": [number(x) for x in value[3]],
+                                     "precision": [number(x) for x in value[4]], "recall": [number(x) for x in value[5]]})
                     elif value.ndim == 0 and not isinstance(value.item(), bytes):
                         rows.append({"kind": "scalars", "run": name, "tag": r.tag, "step": int(r.step), "wall_time": r.wall_time, "value": number(value.item())})
                 for r in reader.text.itertuples(index=False):
