@@ -231,7 +231,11 @@ final class SpinningPool: @unchecked Sendable {
 
     /// Waits for jobs and works on them until the pool is retired.
     func workerLoop() {
-        var seen = Self.generation(of: claim.load(ordering: .acquiring))
+        // Generation 0 is the pool's state before its first job. Starting from it (rather than
+        // from the generation current when the thread gets here) lets a thread that starts
+        // after the first job was published still take part in it; a job that has already
+        // finished leaves no iteration to claim.
+        var seen = 0
         while true {
             var start: UInt64 = 0, polls = 0
             while Self.generation(of: claim.load(ordering: .acquiring)) == seen {

@@ -27,6 +27,16 @@ private func runtimeCheck(_ mode: String, environment: [String: String] = [:]) t
         #expect(values["openblas-coretype"] == "unset" || values["openblas-coretype"] == "")
     }
 
+    /// A pool's thread takes part in the pool's very first job, even when the job is published
+    /// before the thread has started (as in a tool that makes one parallel call).
+    @Test func aNewPoolsThreadJoinsItsFirstJob() throws {
+        let values = try runtimeCheck("first-job")
+        // One thread only where the pool has no worker (a single available processor).
+        let workers = Int(values["worker-threads"] ?? "") ?? -1
+        #expect(workers >= 0)
+        #expect(values["first-job-threads"] == String(min(2, workers + 1)))
+    }
+
     @Test func tunedConfigurationAppliesWhatItSays() throws {
         let values = try runtimeCheck("tuned")
         // glibc accepts both thresholds unless GLIBC_TUNABLES sets malloc tunables.

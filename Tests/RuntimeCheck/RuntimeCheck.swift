@@ -3,17 +3,43 @@
 // tests run it as a child process, so that applying the configuration never touches the test
 // process itself.
 //
-// Usage: runtime-check library|tuned
+// Usage: runtime-check library|tuned|first-job
+//
+// `first-job` starts the default pool with its first job (nothing else has made the pool), whose
+// iteration 0 waits (10 s at most) for iteration 1 to start on another thread, and prints how
+// many threads ran the job and how many workers the pool has.
 
 import Foundation
 import LinearAlgebra
 import ProcessRuntime
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 let mode = CommandLine.arguments.dropFirst().first ?? "library"
+
+if mode == "first-job" {
+    /// The threads each iteration ran on, and whether iteration 1 has started.
+    final class Record: Sendable {
+        let threads = Mutex<[Int: UInt]>([:])
+        let secondStarted = Atomic<Bool>(false)
+    }
+    let record = Record()
+    WorkerPool.run(iterations: 2) { index in
+        record.threads.withLock { $0[index] = UInt(pthread_self()) }
+        if index == 1 {
+            record.secondStarted.store(true, ordering: .releasing)
+        } else {
+            let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+            while !record.secondStarted.load(ordering: .acquiring), DispatchTime.now().uptimeNanoseconds < deadline { usleep(100) }
+        }
+    }
+    print("first-job-threads=\(Set(record.threads.withLock { $0.values }).count)")
+    print("worker-threads=\(WorkerPool.workerThreadCount)")
+    exit(0)
+}
 let kernelsAtStart = BLASKernels.name ?? "none"
 // What the tools do first: the tuned configuration, adjusted by CONTRASTIVEBOARD_* variables.
 if mode == "tuned" {
