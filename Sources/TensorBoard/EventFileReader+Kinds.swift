@@ -36,7 +36,8 @@ extension EventFileReader {
                     return
                 }
                 let mayHold = EventKindScan.mayHold(payload, kinds: kinds) { tag in
-                    pluginNames[String(decoding: tag, as: UTF8.self)].flatMap(DashboardKind.init(pluginName:))
+                    guard let name = pluginNames[String(decoding: tag, as: UTF8.self)] else { return .unseen }
+                    return .seen(DashboardKind(pluginName: name))
                 }
                 guard mayHold else {
                     // Not decoded, but a payload protobuf-c could not parse is still damage.

@@ -1,5 +1,9 @@
 public import EventRecords
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Errors of the event-file and log-directory readers.
 public enum EventReadError: Error, Equatable, CustomStringConvertible {
     /// The record layer reported damage, a read failure or an unopenable file.
@@ -117,14 +121,27 @@ public final class EventFileReader {
 
 /// Interns tag strings seen by the fast path and remembers the filter's verdict per tag, so a
 /// repeated tag costs one byte comparison instead of a `String` allocation and a filter call.
+///
+/// The eight most recently used tags are compared byte for byte (a run's scalars usually cycle
+/// through a few tags); other tags go through a dictionary.
 struct TagCache {
-    private var lastBytes: [UInt8] = []
-    private var lastTag = ""
-    private var lastAccepted = true
+    private struct Entry {
+        var bytes: [UInt8]
+        var tag: String
+        var accepted: Bool
+    }
+
+    private static let recentCount = 8
+    private var recent: [Entry] = []
+    /// Where the next tag not among `recent` goes (round robin).
+    private var nextSlot = 0
     private var known: [[UInt8]: (String, Bool)] = [:]
 
     mutating func lookup(_ bytes: UnsafeRawBufferPointer, _ acceptsTag: ((String) -> Bool)?) -> (String, Bool) {
-        if bytes.elementsEqual(lastBytes) { return (lastTag, lastAccepted) }
+        for entry in recent where entry.bytes.count == bytes.count {
+            let equal = entry.bytes.withUnsafeBytes { stored in stored.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, stored.count) == 0 }
+            if equal { return (entry.tag, entry.accepted) }
+        }
         let key = Array(bytes)
         let entry: (String, Bool)
         if let cached = known[key] {
@@ -134,8 +151,13 @@ struct TagCache {
             entry = (tag, acceptsTag?(tag) ?? true)
             known[key] = entry
         }
-        lastBytes = key
-        (lastTag, lastAccepted) = entry
+        let fresh = Entry(bytes: key, tag: entry.0, accepted: entry.1)
+        if recent.count < Self.recentCount {
+            recent.append(fresh)
+        } else {
+            recent[nextSlot] = fresh
+            nextSlot = (nextSlot + 1) % Self.recentCount
+        }
         return entry
     }
 }

@@ -63,14 +63,30 @@ public struct HParamsCollector: Sendable {
     public mutating func observe(_ point: DashboardPoint, run: String) {
         switch point.value {
         case .scalar(let value):
-            if lastScalars[run]?[point.tag] == nil { scalarTagOrder[run, default: []].append(point.tag) }
-            lastScalars[run, default: [:]][point.tag] = Last(value: value, step: point.step, wallTime: point.wallTime)
+            let last = Last(value: value, step: point.step, wallTime: point.wallTime)
+            if lastScalars[run, default: [:]].updateValue(last, forKey: point.tag) == nil { scalarTagOrder[run, default: []].append(point.tag) }
         case .hparams(.experiment(let experiment)):
             if experiments[run] == nil { experiments[run] = experiment }
         case .hparams(.sessionStart(let hparams, _)):
             starts[run] = hparams
         default:
             break
+        }
+    }
+
+    /// Adds what `other` observed, as if its points had been observed after this collector's:
+    /// how runs read on separate threads (each run by one collector) are combined.
+    ///
+    /// - Parameter other: A collector of other runs (or of later points of the same runs).
+    /// - Complexity: O(runs × tags of `other`).
+    public mutating func merge(_ other: HParamsCollector) {
+        experiments.merge(other.experiments) { mine, _ in mine }
+        starts.merge(other.starts) { _, theirs in theirs }
+        for (run, tags) in other.lastScalars {
+            for tag in other.scalarTagOrder[run] ?? [] {
+                guard let last = tags[tag] else { continue }
+                if lastScalars[run, default: [:]].updateValue(last, forKey: tag) == nil { scalarTagOrder[run, default: []].append(tag) }
+            }
         }
     }
 
