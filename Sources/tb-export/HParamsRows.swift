@@ -40,7 +40,7 @@ enum HParamsRows {
     private static func json(_ value: HParamValue) -> String {
         switch value {
         case .bool(let b): return b ? "true" : "false"
-        case .number(let x): return ExportText.number(x, json: true)
+        case .number(let x): return ExportText.number(x, json: true, float32WhenExact: false)
         case .string(let s): return ExportText.jsonString(s)
         }
     }
@@ -48,7 +48,7 @@ enum HParamsRows {
     private static func csv(_ value: HParamValue) -> String {
         switch value {
         case .bool(let b): return b ? "True" : "False"
-        case .number(let x): return ExportText.number(x, json: false)
+        case .number(let x): return ExportText.number(x, json: false, float32WhenExact: false)
         case .string(let s): return s
         }
     }

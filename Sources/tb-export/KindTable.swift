@@ -17,9 +17,15 @@ struct KindTable {
     private let columns: [String]
 
     private var lastRun: String?
-    private var runField = ""
-    /// Escaped tag fields by tag (tags repeat; escaping each row would dominate scalar rows).
-    private var tagFields: [String: String] = [:]
+    private var runField: [UInt8] = []
+    /// Escaped tag fields of the eight most recently used tags (a run's rows usually cycle
+    /// through a few tags), then of every tag of the run: escaping or hashing each row's tag
+    /// would dominate scalar rows.
+    private var recentTags: [(tag: String, field: [UInt8])] = []
+    private var nextRecentSlot = 0
+    private var tagFields: [String: [UInt8]] = [:]
+    /// `", \"<column>\": "` (JSON lines) or `","` (CSV) before each value column.
+    private let columnPrefixes: [[UInt8]]
 
     init(kind: DashboardKind, format: ExportFormat, mediaDirectory: String?, output: BufferedOutput) {
         self.kind = kind
@@ -27,6 +33,7 @@ struct KindTable {
         self.mediaDirectory = mediaDirectory
         self.output = output
         columns = Self.valueColumns(of: kind)
+        columnPrefixes = columns.map { format == .jsonl ? Array(", \"\($0)\": ".utf8) : [UInt8(ascii: ",")] }
     }
 
     /// The kind's own columns after `run,tag,step,wall_time`.
@@ -47,20 +54,17 @@ struct KindTable {
     }
 
     /// Writes the row of one point of run `run` (the name printed, `""` for the root).
+    ///
+    /// - Complexity: O(size of the value); the run and tag fields are escaped once per run and tag.
     mutating func write(run: String, _ point: DashboardPoint) throws {
         let json = format == .jsonl
         if run != lastRun {
             lastRun = run
-            runField = json ? ExportText.jsonString(run) : ExportText.csvField(run)
+            runField = Array((json ? ExportText.jsonString(run) : ExportText.csvField(run)).utf8)
+            recentTags.removeAll(keepingCapacity: true)
             tagFields.removeAll(keepingCapacity: true)
         }
-        let tagField: String
-        if let known = tagFields[point.tag] {
-            tagField = known
-        } else {
-            tagField = json ? ExportText.jsonString(point.tag) : ExportText.csvField(point.tag)
-            tagFields[point.tag] = tagField
-        }
+        let tagField = field(ofTag: point.tag)
         var file = ""
         switch point.value {
         case .image(let image): file = try writeMedia(image.encoded, run: run, point: point, sample: image.sample)
@@ -69,45 +73,40 @@ struct KindTable {
         default: break
         }
         if json {
-            output.write("{\"run\": ")
-            output.write(runField)
-            output.write(", \"tag\": ")
-            output.write(tagField)
-            output.write(", \"step\": ")
+            output.write(literal: "{\"run\": ")
+            output.write(bytes: runField)
+            output.write(literal: ", \"tag\": ")
+            output.write(bytes: tagField)
+            output.write(literal: ", \"step\": ")
         } else {
-            output.write(runField)
-            output.write(",")
-            output.write(tagField)
-            output.write(",")
+            output.write(bytes: runField)
+            output.write(literal: ",")
+            output.write(bytes: tagField)
+            output.write(literal: ",")
         }
-        output.write(String(point.step))
-        output.write(json ? ", \"wall_time\": " : ",")
-        output.write(point.wallTime.description)
+        output.write(integer: point.step)
+        if json { output.write(literal: ", \"wall_time\": ") } else { output.write(literal: ",") }
+        // Wall times print in full double precision (`description`'s digits), never as float32.
+        point.wallTime.isFinite ? point.wallTime.write(to: &output) : output.write(number: point.wallTime, json: json)
         var column = 0
         func next() {
-            if json {
-                output.write(", \"")
-                output.write(columns[column])
-                output.write("\": ")
-            } else {
-                output.write(",")
-            }
+            output.write(bytes: columnPrefixes[column])
             column += 1
         }
-        func number(_ value: Double) {
+        // Fields stored as float32 print as float32 when exact; histograms are float64.
+        func number(_ value: Double, float32WhenExact: Bool = true) {
             next()
-            output.write(ExportText.number(value, json: json))
+            output.write(number: value, json: json, float32WhenExact: float32WhenExact)
         }
-        func numbers(_ values: [Double]) {
+        func numbers(_ values: [Double], float32WhenExact: Bool = true) {
             next()
             // A JSON array of numbers holds commas and no quotes: CSV quotes it as a whole.
-            if !json { output.write("\"") }
-            output.write("[")
+            output.write(literal: json ? "[" : "\"[")
             for (index, value) in values.enumerated() {
-                if index > 0 { output.write(", ") }
-                output.write(ExportText.number(value, json: true))
+                if index > 0 { output.write(literal: ", ") }
+                output.write(number: value, json: true, float32WhenExact: float32WhenExact)
             }
-            output.write(json ? "]" : "]\"")
+            output.write(literal: json ? "]" : "]\"")
         }
         func text(_ value: String) {
             next()
@@ -117,14 +116,14 @@ struct KindTable {
         case .scalar(let v):
             number(v)
         case .histogram(let h):
-            numbers(h.bucketLimits)
-            numbers(h.bucketCounts)
-            for v in [h.minimum, h.maximum, h.count, h.sum, h.sumOfSquares] { number(v) }
+            numbers(h.bucketLimits, float32WhenExact: false)
+            numbers(h.bucketCounts, float32WhenExact: false)
+            for v in [h.minimum, h.maximum, h.count, h.sum, h.sumOfSquares] { number(v, float32WhenExact: false) }
         case .image(let image):
             next()
-            output.write(String(image.width))
+            output.write(integer: Int64(image.width))
             next()
-            output.write(String(image.height))
+            output.write(integer: Int64(image.height))
             text(file)
         case .audio(let audio):
             number(audio.sampleRate)
@@ -137,7 +136,27 @@ struct KindTable {
         case .hparams, .customScalarsLayout:
             break
         }
-        output.write(json ? "}\n" : "\n")
+        output.write(literal: json ? "}\n" : "\n")
+        output.flushIfFull()
+    }
+
+    /// The escaped field of `tag`, from the recent tags, the run's tags, or escaped now.
+    private mutating func field(ofTag tag: String) -> [UInt8] {
+        for entry in recentTags where entry.tag == tag { return entry.field }
+        let field: [UInt8]
+        if let known = tagFields[tag] {
+            field = known
+        } else {
+            field = Array((format == .jsonl ? ExportText.jsonString(tag) : ExportText.csvField(tag)).utf8)
+            tagFields[tag] = field
+        }
+        if recentTags.count < 8 {
+            recentTags.append((tag, field))
+        } else {
+            recentTags[nextRecentSlot] = (tag, field)
+            nextRecentSlot = (nextRecentSlot + 1) % 8
+        }
+        return field
     }
 
     private func string(_ text: String) -> String {

@@ -11,6 +11,13 @@ import ToolSupport
 /// `tb-export`: stream every dashboard kind of a log directory as CSV or JSON lines.
 @main
 struct TBExport: ParsableCommand {
+    /// Applies the tuned process configuration (`CONTRASTIVEBOARD_WORKER_THREADS` sets how many
+    /// threads read runs), then parses the arguments and runs.
+    static func main() {
+        RuntimeConfiguration.tuned.overridden(byEnvironment: true).apply()
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "tb-export",
         abstract: "Stream every dashboard's data of TensorBoard event files as CSV or JSON lines, in constant memory.",
@@ -32,6 +39,10 @@ struct TBExport: ParsableCommand {
             Images and audio go to --output-dir, one file per value, named in the row \
             relative to it; existing files are never replaced. --kind all writes \
             <kind>.csv or <kind>.jsonl for every kind there.
+
+            Runs are read on one thread per available processor \
+            (CONTRASTIVEBOARD_WORKER_THREADS=N sets N more than the main one); rows \
+            come out in run order, as one thread writes them.
 
             Non-finite values print as NaN, inf, -inf (CSV) or NaN, Infinity, -Infinity \
             (JSON lines, like Python's json.dumps). A damaged file is reported on \
@@ -104,16 +115,17 @@ struct TBExport: ParsableCommand {
         }
         let runs = reader.runs.filter { info in runPattern.map { $0.matches(info.name) } ?? true }
         let semantics: LogdirReader.Semantics = restarts == .raw ? .raw : .tensorBoard
-        let acceptsTag: ((String) -> Bool)? = tagPattern.map { pattern in { pattern.matches($0) } }
+        var acceptsTag: (@Sendable (String) -> Bool)?
+        if let tagPattern { acceptsTag = { tagPattern.matches($0) } }
         var damaged = false
         let onDamage: (EventReadError) -> Void = { error in
             damaged = true
             FileHandle.standardError.write(Data("tb-export: warning: \(error)\n".utf8))
         }
         if pivot {
-            try exportPivot(reader, runs: runs, acceptsTag: acceptsTag, semantics: semantics, onDamage: onDamage)
+            try exportPivot(reader, runs: runs, acceptsTag: acceptsTag.map { filter in { filter($0) } }, semantics: semantics, onDamage: onDamage)
         } else {
-            try exportKinds(reader, runs: runs, acceptsTag: acceptsTag, semantics: semantics, onDamage: onDamage)
+            damaged = try exportKinds(reader, runs: runs, acceptsTag: acceptsTag, semantics: semantics)
         }
         if damaged { throw ExitCode(1) }
     }
@@ -121,10 +133,10 @@ struct TBExport: ParsableCommand {
     /// The run name printed in rows: relative to LOGDIR, `""` for LOGDIR itself (as tbparse).
     private static func printedName(_ run: String) -> String { run == "." ? "" : run }
 
+    /// Exports the rows of `--kind`; returns whether a damaged file was reported.
     private func exportKinds(
-        _ reader: LogdirReader, runs: [RunInfo], acceptsTag: ((String) -> Bool)?, semantics: LogdirReader.Semantics,
-        onDamage: @escaping (EventReadError) -> Void
-    ) throws {
+        _ reader: LogdirReader, runs: [RunInfo], acceptsTag: (@Sendable (String) -> Bool)?, semantics: LogdirReader.Semantics
+    ) throws -> Bool {
         let rowKinds: [DashboardKind] =
             switch kind {
             case .all: [.scalars, .histograms, .images, .audio, .text, .prCurves]
@@ -137,66 +149,43 @@ struct TBExport: ParsableCommand {
             case .prCurves: [.prCurves]
             }
         let wantsHParams = kind == .hparams || kind == .all
-        var tables = [KindTable]()
-        var tableIndex: [DashboardKind: Int] = [:]
+        var outputs = [KindsExport.Output]()
         var hparamsOutput = BufferedOutput()
         var descriptors = [Int32]()
         defer { for descriptor in descriptors { close(descriptor) } }
         if kind == .all, let directory = outputDirectory {
-            func table(_ name: String) throws -> BufferedOutput {
+            func table(_ name: String) throws -> Int32 {
                 let path = directory + "/" + name + "." + format.export.fileExtension
                 guard let descriptor = try OutputFiles.createExclusively(path) else {
                     throw ToolError("\(path) already exists; choose an empty --output-dir")
                 }
                 descriptors.append(descriptor)
-                return BufferedOutput(descriptor: descriptor)
+                return descriptor
             }
-            for rowKind in rowKinds {
-                tableIndex[rowKind] = tables.count
-                tables.append(KindTable(kind: rowKind, format: format.export, mediaDirectory: directory, output: try table(rowKind.rawValue)))
-            }
-            hparamsOutput = try table("hparams")
+            for rowKind in rowKinds { outputs.append(KindsExport.Output(kind: rowKind, descriptor: try table(rowKind.rawValue))) }
+            hparamsOutput = BufferedOutput(descriptor: try table("hparams"))
         } else if let rowKind = rowKinds.first {
-            tableIndex[rowKind] = 0
-            tables.append(KindTable(kind: rowKind, format: format.export, mediaDirectory: outputDirectory, output: BufferedOutput()))
+            outputs.append(KindsExport.Output(kind: rowKind, descriptor: 1))
         }
-        for index in tables.indices { tables[index].writeHeader() }
-        var streamKinds = Set(rowKinds)
-        if wantsHParams { streamKinds.formUnion([.hparams, .scalars]) }
-        var collector = HParamsCollector()
-        for info in runs {
-            let name = Self.printedName(info.name)
-            try reader.forEachValue(
-                in: info, of: streamKinds, acceptsTag: wantsHParams ? nil : acceptsTag, semantics: semantics,
-                onDamage: { error in
-                    for index in tables.indices { tables[index].output.flush() }
-                    onDamage(error)
-                }
-            ) { _, point in
-                if wantsHParams { collector.observe(point, run: info.name) }
-                guard let index = tableIndex[point.value.kind] else { return }
-                if wantsHParams, let acceptsTag, !acceptsTag(point.tag) { return }
-                try tables[index].write(run: name, point)
-            }
-        }
-        for index in tables.indices { tables[index].output.flush() }
+        let export = KindsExport(
+            reader: reader, runs: runs, outputs: outputs, format: format.export, mediaDirectory: outputDirectory, wantsHParams: wantsHParams,
+            acceptsTag: acceptsTag, semantics: semantics, printedName: Self.printedName)
+        let outcome = try export.run()
         if wantsHParams {
-            HParamsRows.write(collector.table(), format: format.export, runName: Self.printedName, to: &hparamsOutput)
+            HParamsRows.write(outcome.collector.table(), format: format.export, runName: Self.printedName, to: &hparamsOutput)
             hparamsOutput.flush()
         }
         // A failed write (disk full, closed pipe) is an I/O error naming the output.
-        if kind == .all {
-            for (name, output) in zip(rowKinds.map(\.rawValue) + ["hparams"], tables.map(\.output) + [hparamsOutput]) {
-                try Self.check(output, path: (outputDirectory ?? ".") + "/" + name + "." + format.export.fileExtension)
-            }
-        } else {
-            for output in tables.map(\.output) + [hparamsOutput] { try Self.check(output, path: "standard output") }
-        }
+        let names = outputs.map { kind == .all ? (outputDirectory ?? ".") + "/" + $0.kind.rawValue + "." + format.export.fileExtension : "standard output" }
+        for (name, failure) in zip(names, outcome.failures) { try Self.check(failure, path: name) }
+        let hparamsName = kind == .all ? (outputDirectory ?? ".") + "/hparams." + format.export.fileExtension : "standard output"
+        try Self.check(hparamsOutput.failure, path: hparamsName)
+        return outcome.damaged
     }
 
     /// Throws the first write failure of `output`, as the other tools report one.
-    private static func check(_ output: BufferedOutput, path: String) throws {
-        if let code = output.failure { throw OutputFileError.writeFailed(path: path, reason: SystemCallText.describe(errno: code)) }
+    private static func check(_ failure: Int32?, path: String) throws {
+        if let code = failure { throw OutputFileError.writeFailed(path: path, reason: SystemCallText.describe(errno: code)) }
     }
 
     private func exportPivot(
@@ -224,6 +213,6 @@ struct TBExport: ParsableCommand {
             runPivot.write(run: Self.printedName(info.name), points: points, to: &output)
         }
         output.flush()
-        try Self.check(output, path: "standard output")
+        try Self.check(output.failure, path: "standard output")
     }
 }

@@ -97,6 +97,85 @@ import Testing
         }
     }
 
+    /// Fields stored as float32 (scalars) print in the float32's shortest form; fields stored as
+    /// float64 (histograms, hparam values) print every digit of the double, also when the double
+    /// holds a float32's value (as torch's histogram minimum and maximum do).
+    @Test func numbersPrintInTheirStoredPrecision() throws {
+        try withTemporaryDirectory { directory in
+            let widened = Double(Float(0.1))
+            let writer = try SummaryWriter(logDirectory: directory)
+            try writer.addScalar("s", 0.1, step: 1, wallTime: 2)
+            try writer.addHistogramRaw(
+                "h", HistogramValue(minimum: widened, maximum: 0.1, count: 1, sum: widened, sumOfSquares: 0.5, bucketLimits: [widened], bucketCounts: [1]),
+                step: 1, wallTime: 2)
+            try writer.addHparams([("lr", .number(widened))], metrics: [("s", 0.1)], runName: "session")
+            try writer.close()
+            let scalars = try runTool("tb-export", [directory, "--run", "^\\.$"])
+            #expect(scalars.standardOutput == "run,tag,step,wall_time,value\n,s,1,2.0,0.1\n")
+            let histograms = try runTool("tb-export", [directory, "--kind", "histograms", "--format", "jsonl"])
+            #expect(histograms.standardOutput == """
+                {"run": "", "tag": "h", "step": 1, "wall_time": 2.0, "bucket_limits": [0.10000000149011612], "bucket_counts": [1.0], \
+                "min": 0.10000000149011612, "max": 0.1, "num": 1.0, "sum": 0.10000000149011612, "sum_squares": 0.5}
+
+                """)
+            let hparams = try runTool("tb-export", [directory, "--kind", "hparams", "--format", "jsonl"])
+            #expect(hparams.standardOutput == "{\"run\": \"session\", \"hparams\": {\"lr\": 0.10000000149011612}, \"metrics\": {\"s\": 0.1}}\n")
+        }
+    }
+
+    /// Runs are read on several threads; rows still come out in run order, byte for byte what
+    /// one thread writes, also when a run's rows outgrow what a waiting run may hold in memory
+    /// (each run here writes about 5 MB of text rows) and when a file is damaged.
+    @Test func runsReadInParallelComeOutAsOneThreadWritesThem() throws {
+        try withTemporaryDirectory { directory in
+            for run in 0..<3 {
+                let writer = try SummaryWriter(logDirectory: directory + "/run_\(run)")
+                for step in 0..<2500 {
+                    try writer.addText("log", String(repeating: "run \(run) step \(step); ", count: 100), step: step, wallTime: Double(step))
+                    if step % 10 == 0 { try writer.addScalar("loss", Double(step + run), step: step, wallTime: Double(step)) }
+                }
+                try writer.close()
+            }
+            // A second, damaged file in the middle run: its last record's payload has a flipped byte.
+            let extra = try SummaryWriter(logDirectory: directory + "/run_1")
+            for step in 0..<3 { try extra.addScalar("late", Double(step), step: 2500 + step, wallTime: 9000) }
+            try extra.close()
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/run_1").filter { $0.contains("tfevents") }.sorted()
+            let damagedPath = directory + "/run_1/" + (files.last ?? "")
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: damagedPath)))
+            bytes[bytes.count - 8] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))
+
+            var outputs: [String: [String: String]] = [:]
+            var warnings: [String: String] = [:]
+            for threads in ["0", "3"] {
+                let output = directory + "/out-\(threads)"
+                let result = try runTool(
+                    "tb-export", [directory, "--kind", "all", "--output-dir", output], environment: ["CONTRASTIVEBOARD_WORKER_THREADS": threads])
+                #expect(result.status == 1)
+                warnings[threads] = result.standardError
+                var tables: [String: String] = [:]
+                for name in try FileManager.default.contentsOfDirectory(atPath: output) {
+                    tables[name] = try String(contentsOfFile: output + "/" + name, encoding: .utf8)
+                }
+                outputs[threads] = tables
+            }
+            let single = try #require(outputs["0"])
+            #expect(outputs["3"] == single)
+            #expect(warnings["3"] == warnings["0"])
+            #expect(warnings["0"]?.hasPrefix("tb-export: warning: \(damagedPath):") == true)
+            #expect(warnings["0"]?.split(separator: "\n").count == 1)
+            // Every row, runs in order, the damaged file's rows before its damage included.
+            let textRuns = (single["text.csv"] ?? "").split(separator: "\n").dropFirst().map { $0.prefix { $0 != "," } }
+            #expect(textRuns == (0..<3).flatMap { run in [Substring](repeating: Substring("run_\(run)"), count: 2500) })
+            let lateRows = (single["scalars.csv"] ?? "").split(separator: "\n").filter { $0.hasPrefix("run_1,late,") }
+            #expect(lateRows.count == 2)
+            // Standard output is ordered the same way.
+            let streamed = try runTool("tb-export", [directory, "--kind", "text"], environment: ["CONTRASTIVEBOARD_WORKER_THREADS": "1"])
+            #expect(streamed.standardOutput == single["text.csv"])
+        }
+    }
+
     @Test func restartsTensorBoardDropsThePointsARestartReplaces() throws {
         try withTemporaryDirectory { directory in
             let writer = try SummaryWriter(logDirectory: directory)
