@@ -56,7 +56,18 @@ struct BufferedOutput: TextOutputStream {
 
     /// Writes `value` in decimal, as `String(value)` spells it.
     mutating func write(integer value: Int64) {
-        NumberText.withDecimalDigits(of: value.magnitude, negative: value < 0, pointZero: false) { buffer.append(contentsOf: $0) }
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: the 20 digits of UInt64.max
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var end = raw.count
+            var rest = value.magnitude
+            repeat {
+                end -= 1
+                raw[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            buffer.append(contentsOf: raw[end...])
+        }
     }
 
     /// Writes `value` as `ExportText.number` spells it.
@@ -73,69 +84,5 @@ struct BufferedOutput: TextOutputStream {
         guard !holding, !buffer.isEmpty else { return }
         if failure == nil { failure = buffer.withUnsafeBytes { SystemCallText.writeAll($0, to: descriptor) } }
         buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-/// The one spelling of numbers in exported rows.
-enum NumberText {
-    /// Writes the shortest decimal that round-trips the stored value, as Swift's `description`
-    /// spells it; non-finite values as Python's json.dumps (JSON: `NaN`, `Infinity`,
-    /// `-Infinity`) or pandas' CSV writer (`NaN`, `inf`, `-inf`) spell them.
-    ///
-    /// With `float32WhenExact` (fields stored as float32: scalars, PR curves, audio sample
-    /// rates), a value that is exactly a float32 is printed in the float32's shortest form
-    /// (`0.1` for the float32 nearest 0.1, as it was logged); without it (fields stored as
-    /// float64: histograms, hparam values), in the double's (`0.10000000149011612` for the same
-    /// value), so that no digit of a stored double is lost.
-    ///
-    /// Integral values up to 2^24 in magnitude (counts, steps stored as floats) are printed
-    /// digit by digit, `3.0`, exactly as `description` prints them, without the general printer.
-    ///
-    /// - Complexity: O(1); no allocation.
-    static func write<Target: TextOutputStream>(_ value: Double, json: Bool, float32WhenExact: Bool = true, to target: inout Target) {
-        if value.isNaN {
-            target.write("NaN")
-            return
-        }
-        if value.isInfinite {
-            target.write(value > 0 ? (json ? "Infinity" : "inf") : (json ? "-Infinity" : "-inf"))
-            return
-        }
-        if value.magnitude <= 16_777_216, value.rounded(.towardZero) == value, !(value == 0 && value.sign == .minus) {
-            withDecimalDigits(of: UInt64(value.magnitude), negative: value < 0, pointZero: true) { target._writeASCII($0) }
-            return
-        }
-        let single = Float(value)
-        if float32WhenExact, Double(single) == value {
-            single.write(to: &target)
-        } else {
-            value.write(to: &target)
-        }
-    }
-
-    /// Calls `body` with the decimal digits of `magnitude`, after a `-` when `negative` and
-    /// followed by `.0` when `pointZero`, from a buffer on the stack.
-    static func withDecimalDigits(of magnitude: UInt64, negative: Bool, pointZero: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        // 24 bytes: a sign, the 20 digits of UInt64.max and ".0".
-        var storage: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &storage) { raw in
-            var end = raw.count
-            if pointZero {
-                end -= 2
-                raw[end] = UInt8(ascii: ".")
-                raw[end + 1] = UInt8(ascii: "0")
-            }
-            var rest = magnitude
-            repeat {
-                end -= 1
-                raw[end] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            if negative {
-                end -= 1
-                raw[end] = UInt8(ascii: "-")
-            }
-            body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[end...]))
-        }
     }
 }

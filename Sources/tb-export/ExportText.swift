@@ -1,4 +1,5 @@
 import Foundation
+import ToolSupport
 
 /// How rows are written: CSV (RFC 4180 quoting) or JSON lines.
 enum ExportFormat: String, CaseIterable {
