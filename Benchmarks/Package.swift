@@ -24,7 +24,7 @@ let package = Package(
             dependencies: [.product(name: "Probe", package: "ContrastiveBoard"), .product(name: "ArrayFiles", package: "ContrastiveBoard"), .product(name: "LinearAlgebra", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "kinds",
-            dependencies: [.product(name: "TensorBoard", package: "ContrastiveBoard")]),
+            dependencies: [.product(name: "TensorBoard", package: "ContrastiveBoard"), .product(name: "ProcessRuntime", package: "ContrastiveBoard")]),
         .executableTarget(
             name: "margins",
             dependencies: [.product(name: "Margins", package: "ContrastiveBoard"), .product(name: "TensorBoard", package: "ContrastiveBoard")]),

@@ -18,6 +18,7 @@ public enum NumberText {
     /// printer; its text is byte for byte `description`'s.
     ///
     /// - Complexity: O(1); no allocation.
+    @inlinable
     public static func write<Target: TextOutputStream>(_ value: Double, json: Bool, float32WhenExact: Bool = true, to target: inout Target) {
         if value.isNaN {
             target.write("NaN")
@@ -54,6 +55,7 @@ public enum NumberText {
     /// for float32 values.
     ///
     /// - Complexity: at most nine multiply–divide rounds.
+    @inlinable
     static func writeShortDecimal<Target: TextOutputStream>(_ value: Double, asFloat32: Bool, to target: inout Target) -> Bool {
         let magnitude = value.magnitude
         let negative = value.sign == .minus
@@ -95,7 +97,8 @@ public enum NumberText {
 
     /// Whether the positive `quotient` lies exactly halfway between `rounded` (its nearest
     /// float) and a neighbouring float.
-    private static func isHalfway(_ quotient: Double, from rounded: Float) -> Bool {
+    @usableFromInline
+    static func isHalfway(_ quotient: Double, from rounded: Float) -> Bool {
         let near = Double(rounded)
         guard quotient != near else { return false }
         let neighbour = Double(quotient > near ? rounded.nextUp : rounded.nextDown)
@@ -104,6 +107,7 @@ public enum NumberText {
 
     /// Calls `body` with `magnitude · 10^-decimals` as a plain decimal: a `-` when `negative`,
     /// at least one digit before the point, `.0` when `decimals` is 0; from a buffer on the stack.
+    @inlinable
     public static func withFixedDigits(of magnitude: UInt64, decimals: Int, negative: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         precondition((0...8).contains(decimals))
         // 32 bytes: a sign, 20 digits of UInt64.max, a point, a leading zero and 8 decimals fit.

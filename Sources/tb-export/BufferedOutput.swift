@@ -11,14 +11,15 @@ import ToolSupport
 /// point values through the standard library's shortest round-trip printer (`write(to:)`, which
 /// hands its ASCII digits to `_writeASCII` without making a `String`), and repeated fields (run
 /// and tag names) as bytes escaped once.
+///
+/// Copies of a `BufferedOutput` share its buffer; only one of them is written to.
 struct BufferedOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
+    private let buffer = ByteBuffer(capacity: 1 << 16 + 4096)
     private let descriptor: Int32
 
     /// Writes to `descriptor` (default: standard output).
     init(descriptor: Int32 = 1) {
         self.descriptor = descriptor
-        buffer.reserveCapacity(1 << 16 + 4096)
     }
 
     /// The errno of the first failed write (disk full, closed pipe), if any; later writes are
@@ -35,29 +36,28 @@ struct BufferedOutput: TextOutputStream {
     /// Writes `text` (and the buffer, once it holds 64 KiB).
     mutating func write(_ text: String) {
         var text = text
-        text.withUTF8 { buffer.append(contentsOf: $0) }
+        text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
         if buffer.count >= 1 << 16 { flush() }
     }
 
     /// Part of `TextOutputStream`: the digits `Float.write(to:)` and `Double.write(to:)` print.
     mutating func _writeASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
+        buffer.append(UnsafeRawBufferPointer(bytes))
     }
 
     /// Writes bytes prepared once (an escaped run or tag field).
     mutating func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+        bytes.withUnsafeBytes { buffer.append($0) }
     }
 
     /// Writes an ASCII literal.
     mutating func write(literal: StaticString) {
-        literal.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        literal.withUTF8Buffer { buffer.append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `value` in decimal, as `String(value)` spells it.
     mutating func write(integer value: Int64) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: the 20 digits of UInt64.max
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and the 20 digits of UInt64.max
         withUnsafeMutableBytes(of: &digits) { raw in
             var end = raw.count
             var rest = value.magnitude
@@ -66,7 +66,11 @@ struct BufferedOutput: TextOutputStream {
                 raw[end] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
             } while rest > 0
-            buffer.append(contentsOf: raw[end...])
+            if value < 0 {
+                end -= 1
+                raw[end] = UInt8(ascii: "-")
+            }
+            buffer.append(UnsafeRawBufferPointer(rebasing: raw[end...]))
         }
     }
 
@@ -81,8 +85,45 @@ struct BufferedOutput: TextOutputStream {
     }
 
     mutating func flush() {
-        guard !holding, !buffer.isEmpty else { return }
-        if failure == nil { failure = buffer.withUnsafeBytes { SystemCallText.writeAll($0, to: descriptor) } }
-        buffer.removeAll(keepingCapacity: true)
+        guard !holding, buffer.count > 0 else { return }
+        if failure == nil { failure = SystemCallText.writeAll(buffer.bytes, to: descriptor) }
+        buffer.removeAll()
+    }
+}
+
+/// A growable byte buffer appended to with `memcpy`: the small appends of row fields cost a
+/// capacity check and a copy.
+final class ByteBuffer {
+    private var base: UnsafeMutableRawPointer
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes collected.
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    @inline(__always)
+    func append(_ source: UnsafeRawBufferPointer) {
+        if count + source.count > capacity { grow(toHold: count + source.count) }
+        if let address = source.baseAddress { (base + count).copyMemory(from: address, byteCount: source.count) }
+        count += source.count
+    }
+
+    func removeAll() { count = 0 }
+
+    private func grow(toHold needed: Int) {
+        var newCapacity = capacity
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        grown.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
     }
 }

@@ -6,9 +6,12 @@
 // buckets, 6.4 % text, 1.6 % 8×8 RGB PNG images), times `tb-export --kind all` and each kind
 // alone (best of 3, peak RSS of the child from wait4), then tbparse 0.0.9 on the first
 // `tbparseRuns` runs (default 1) per kind, from the compatibility venv ($CONTRASTIVEBOARD_COMPAT_VENV or
-// <repo>/.venv-compat). Also exports a 1-run logdir to show peak memory does not grow with size.
+// <repo>/.venv-compat). Also exports a 2-run logdir to show peak memory does not grow with size.
+// tb-export reads runs on one thread per available processor (CONTRASTIVEBOARD_WORKER_THREADS
+// sets it); tbparse reads on one thread.
 import Foundation
 import Glibc
+import ProcessRuntime
 import TensorBoard
 
 let arguments = CommandLine.arguments
@@ -99,10 +102,10 @@ let outputRoot = ProcessInfo.processInfo.environment["CONTRASTIVEBOARD_KINDS_BEN
 let logdir = scratch + "/logs"
 let small = scratch + "/small"
 print("output to \(outputRoot)")
-print("kinds benchmark: \(runCount) runs × \(eventsPerRun) events = \(runCount * eventsPerRun) events; one thread per process")
+print("kinds benchmark: \(runCount) runs × \(eventsPerRun) events = \(runCount * eventsPerRun) events; tb-export on \(AvailableProcessors.count) thread(s) unless CONTRASTIVEBOARD_WORKER_THREADS says otherwise, tbparse on one")
 let writeStart = DispatchTime.now().uptimeNanoseconds
 for run in 0..<runCount where !FileManager.default.fileExists(atPath: logdir + "/run\(run)") { try writeRun(logdir + "/run\(run)") }
-if !FileManager.default.fileExists(atPath: small + "/run0") { try writeRun(small + "/run0") }
+for run in 0..<2 where !FileManager.default.fileExists(atPath: small + "/run\(run)") { try writeRun(small + "/run\(run)") }
 print(String(format: "  wrote the logdir in %.1f s", Double(DispatchTime.now().uptimeNanoseconds - writeStart) / 1e9))
 
 var perKind: [String: Int] = [:]
@@ -160,4 +163,4 @@ var peerOverall = Double.nan
 if let entry = peer["all"] as? [String: Any], let rows = entry["rows"] as? Int, let s = entry["seconds"] as? Double { peerOverall = Double(rows) / s }
 print(String(format: "all        %8d   %10.3f   %14.0f   %.0f (one reader, the kinds it reads)   %.0f×", total, all.seconds, overall, peerOverall, overall / peerOverall))
 print(String(format: "peak RSS tb-export --kind all: %.1f MiB for %d events, %.1f MiB for %d events; tbparse: %.0f MiB for %d events",
-             all.peakMiB, total, smallAll.peakMiB, eventsPerRun, Double((peer["max_rss_kib"] as? Int) ?? 0) / 1024, min(tbparseRuns, runCount) * eventsPerRun))
+             all.peakMiB, total, smallAll.peakMiB, 2 * eventsPerRun, Double((peer["max_rss_kib"] as? Int) ?? 0) / 1024, min(tbparseRuns, runCount) * eventsPerRun))
