@@ -22,20 +22,22 @@ struct KindsCompatibilityTests {
     }
 
     /// Whether a decoded JSON value of ours agrees with a reference one: numbers equal (JSON text
-    /// of a double may parse back 1 ulp away), or, where the reference is a float32 (Python
-    /// widens float32 data to double), ours is that float32, which tb-export prints as its
-    /// shortest float32 decimal; strings, booleans, arrays and objects element by element.
-    private func same(_ a: Any?, _ b: Any?) -> Bool {
+    /// of a double may parse back 1 ulp away), or, for fields stored as float32 (`float32`:
+    /// scalars, PR curves, audio, metrics) where the reference is a float32 widened by Python,
+    /// ours is that float32, which tb-export prints as its shortest float32 decimal; strings,
+    /// booleans, arrays and objects element by element. Fields stored as float64 (histograms,
+    /// hparam values) must agree as doubles.
+    private func same(_ a: Any?, _ b: Any?, float32: Bool = false) -> Bool {
         func close(_ p: Double, _ q: Double) -> Bool { p == q || abs(p - q) <= 1e-12 * max(abs(p), abs(q)) }
         switch (a, b) {
         case (let x as String, let y as String): return x == y
         case (let x as NSNumber, let y as NSNumber):
             let (p, q) = (x.doubleValue, y.doubleValue)
-            return close(p, q) || (close(Double(Float(q)), q) && Float(p) == Float(q))
+            return close(p, q) || (float32 && close(Double(Float(q)), q) && Float(p) == Float(q))
         case (let x as [Any], let y as [Any]):
-            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1, float32: float32) }
         case (let x as [String: Any], let y as [String: Any]):
-            return Set(x.keys) == Set(y.keys) && x.keys.allSatisfy { same(x[$0], y[$0]) }
+            return Set(x.keys) == Set(y.keys) && x.keys.allSatisfy { same(x[$0], y[$0], float32: float32) }
         case (nil, nil): return true
         default: return false
         }
@@ -51,13 +53,15 @@ struct KindsCompatibilityTests {
         return grouped
     }
 
-    private func compare(ours: [String: [Row]], theirs: [String: [Row]], keys: [String], peer: String) {
+    private func compare(ours: [String: [Row]], theirs: [String: [Row]], keys: [String], float32: Bool, peer: String) {
         for (name, expected) in theirs {
             let got = ours[name] ?? []
             #expect(got.count == expected.count, "\(name): \(got.count) rows, \(peer) \(expected.count)")
             for (mine, reference) in zip(got, expected) {
                 for key in keys {
-                    #expect(same(mine[key], reference[key]), "\(name) step \(reference["step"] ?? "?") \(key): \(mine[key] ?? "nil") vs \(peer) \(reference[key] ?? "nil")")
+                    // Steps and wall times are integers and doubles in every layout.
+                    let storedAsFloat32 = float32 && key != "step" && key != "wall_time"
+                    #expect(same(mine[key], reference[key], float32: storedAsFloat32), "\(name) step \(reference["step"] ?? "?") \(key): \(mine[key] ?? "nil") vs \(peer) \(reference[key] ?? "nil")")
                 }
             }
         }
@@ -104,8 +108,9 @@ struct KindsCompatibilityTests {
             let accumulated = series(accumulator.filter { !["hparams", "custom-scalars"].contains($0["kind"] as? String) })
             let fromTbparse = series(tbparse.filter { $0["kind"] as? String != "hparams" })
             for (kind, kindKeys) in keys {
-                compare(ours: ours, theirs: accumulated.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, peer: "EventAccumulator")
-                compare(ours: ours, theirs: fromTbparse.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, peer: "tbparse")
+                let float32 = kind != "histograms"
+                compare(ours: ours, theirs: accumulated.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "EventAccumulator")
+                compare(ours: ours, theirs: fromTbparse.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "tbparse")
             }
             // Every series the peers know is exported, and nothing else; tbparse knows every one
             // but images, audio (they need TensorFlow) and the 2-D text run it raises on.
@@ -149,7 +154,7 @@ struct KindsCompatibilityTests {
             ]
             for (run, metric) in metrics {
                 let last = accumulated["scalars|\(run)|\(metric)"]?.last?["value"]
-                #expect(last != nil && same((ourHParams[run]?["metrics"] as? Row)?[metric], last), "\(run) \(metric)")
+                #expect(last != nil && same((ourHParams[run]?["metrics"] as? Row)?[metric], last, float32: true), "\(run) \(metric)")
             }
 
             // Restarts (tensorboardX and torch): --restarts tensorboard equals EventAccumulator's
@@ -160,14 +165,14 @@ struct KindsCompatibilityTests {
                 #expect(restarted.status == 0)
                 compare(
                     ours: series(try rows(restarted.standardOutput), kind: "scalars"), theirs: series(purged, kind: "scalars"),
-                    keys: ["step", "wall_time", "value"], peer: "EventAccumulator (purged)")
+                    keys: ["step", "wall_time", "value"], float32: true, peer: "EventAccumulator (purged)")
                 #expect(purged.count == purgedCount && (ours["scalars|\(run)|r"]?.count ?? 0) == rawCount, "\(run)")
             }
 
             let reader = try LogdirReader(path: logdir)
             // torch stores float32 data in double fields (histogram min/max/sums, a tensor
-            // hparam): the library delivers the stored double, which tb-export prints as the
-            // float32's shortest decimal (checked above).
+            // hparam): the library delivers the stored double, and tb-export prints every digit
+            // of it (checked above).
             guard let torchRun = reader.runs.first(where: { $0.name == "torch" }) else {
                 Issue.record("run torch not found")
                 return
