@@ -2,16 +2,20 @@
 """Write a log directory holding every dashboard kind, or read one back the way the peers do.
 
 Usage:
-  kinds_logdir.py write OUTDIR   writes the runs below, prints nothing
-  kinds_logdir.py read LOGDIR    prints {"accumulator": [rows], "tbparse": [rows], "tbparse_errors": {run: error}}
+  kinds_logdir.py write OUTDIR            writes the runs below, prints nothing
+  kinds_logdir.py read LOGDIR             prints {"accumulator": [rows], "tbparse": [rows], "tbparse_errors": {run: error}}
+  kinds_logdir.py read-media LOGDIR       (TensorFlow venv) prints tbparse's images and audio:
+                                          {"tbparse": [rows with "pixels" or "samples"], "tbparse_errors": {run: error}}
+  kinds_logdir.py decode-export OUTDIR    prints {"rows": [tb-export's images and audio rows, files decoded
+                                          into "pixels" or "samples" as TensorFlow decodes them]}
 
 Runs written:
 - tbx: tensorboardX 2.6.5 SummaryWriter (legacy protos): scalars, histograms, images, audio
   (torch's legacy Summary.Audio layout: tensorboardX's add_audio needs soundfile),
   text, a raw PR curve, custom-scalars layout, two hparams sessions (tbx/sess_a, tbx/sess_b).
 - tf2: TF2 tensor layouts built with TensorBoard's own summary_v2 protos (no TensorFlow
-  needed): scalar/histogram/text tensors, images as a [2 + n] string tensor, audio as an [n, 2]
-  string tensor, a PR curve, hparams config at the root of tf2 and a session tf2/trial.
+  needed): scalar/histogram/text tensors, images as a [2 + n] string tensor (two images), audio
+  as an [n, 2] string tensor (two clips, empty labels), a PR curve, hparams config at the root of tf2 and a session tf2/trial.
 - text2d: a TF2 2-D text tensor (tbparse raises on it).
 - b_damaged: a file whose third record has a flipped payload byte.
 - restart: tensorboardX, steps 0..9, then a second writer with purge_step=5 writing 5..9.
@@ -28,8 +32,9 @@ accumulator also gives each Custom Scalars layout as a "custom-scalars" row with
 "accumulator" reads each event file with EventAccumulator(purge_orphaned_data=False), which is
 the raw order; "accumulator_purged" reads each run directory with purging on (TensorBoard's
 restart handling) for scalars only. "tbparse" holds what tbparse 0.0.9 reports for scalars,
-histograms, text, PR curves (from its tensors) and hparams, run by run; its images and audio
-need TensorFlow.
+histograms, text, PR curves (from its tensors) and hparams, run by run. tbparse decodes images
+and audio only with TensorFlow importable, which also changes how TensorBoard reads files, so
+"read-media" runs from a separate venv with TensorFlow (scripts/compat-tf-requirements.txt).
 """
 import base64
 import io
@@ -173,8 +178,9 @@ def write(out):
         tensor = TensorProto(dtype=7, tensor_shape=shape(4), string_val=[b"5", b"3"] + images)
         meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="images"))
         add(tf2, Summary(value=[Summary.Value(tag="pics", tensor=tensor, metadata=meta)]), step, t)
-        clip = wav_bytes(np.sin(np.arange(400) / 7.0) * 0.3, 16000)
-        tensor = TensorProto(dtype=7, tensor_shape=shape(1, 2), string_val=[clip, b"label %d" % step])
+        # tf.summary.audio's layout: one [clip, label] row per clip, labels empty.
+        clips = [wav_bytes(np.sin(np.arange(400) / (7.0 + k)) * 0.3, 16000) for k in (step, step + 10)]
+        tensor = TensorProto(dtype=7, tensor_shape=shape(2, 2), string_val=[clips[0], b"", clips[1], b""])
         meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="audio"))
         add(tf2, Summary(value=[Summary.Value(tag="sound", tensor=tensor, metadata=meta)]), step, t)
     # pr_curve.summary.raw_data_pb needs TensorFlow; this is its layout: float32 [6, k] rows
@@ -372,9 +378,91 @@ def tbparse_rows(logdir):
     return rows, errors
 
 
+def tbparse_media_rows(logdir):
+    """tbparse's images and audio, decoded by TensorFlow (run with the TensorFlow venv's python).
+
+    Legacy Summary.Image/Audio values come from tbparse's `images` and `audio` frames; TF2
+    image ([width, height, encoded...]) and audio ([[encoded, label], ...]) tensors come from its
+    `tensors` frame through SummaryReader.tensor_to_image/tensor_to_audio, one row per image or
+    clip. Width and height are the decoded array's."""
+    from tbparse import SummaryReader
+
+    def image_row(name, r, pixels):
+        return {"kind": "images", "run": name, "tag": r.tag, "step": int(r.step), "wall_time": r.wall_time,
+                "width": pixels.shape[1], "height": pixels.shape[0], "pixels": pixels.tolist()}
+
+    def audio_row(name, r, samples, rate):
+        return {"kind": "audio", "run": name, "tag": r.tag, "step": int(r.step), "wall_time": r.wall_time,
+                "sample_rate": number(rate), "samples": [[float(x) for x in frame] for frame in samples]}
+
+    rows, errors = [], {}
+    runs = sorted({os.path.relpath(d, logdir) for d, _, files in os.walk(logdir) if any("tfevents" in f for f in files)})
+    for run in runs:
+        name = "" if run == "." else run
+        path = os.path.join(logdir, run)
+        try:
+            for file in sorted(f for f in os.listdir(path) if "tfevents" in f):
+                reader = SummaryReader(os.path.join(path, file), extra_columns={"wall_time", "sample_rate"}, event_types={"images", "audio", "tensors"})
+                for r in reader.images.itertuples(index=False):
+                    rows.append(image_row(name, r, np.asarray(r.value)))
+                for r in reader.audio.itertuples(index=False):
+                    rows.append(audio_row(name, r, np.asarray(r.value), r.sample_rate))
+                for r in reader.tensors.itertuples(index=False):
+                    value = np.asarray(r.value)
+                    if value.dtype != object or value.size == 0:
+                        continue
+                    if value.ndim == 1 and value.size >= 3 and value[0].isdigit() and value[1].isdigit():  # TF2 images
+                        images = SummaryReader.tensor_to_image(value)["image"]
+                        for pixels in images if value.size > 3 else [images]:
+                            rows.append(image_row(name, r, pixels))
+                    elif value.ndim == 2 and value.shape[1] == 2 and all(clip.startswith(b"RIFF") for clip in value[:, 0]):  # TF2 audio
+                        audio = SummaryReader.tensor_to_audio(value)
+                        clips, rates = (audio["audio"], audio["sample_rate"]) if value.shape[0] > 1 else ([audio["audio"]], [audio["sample_rate"]])
+                        for samples, rate in zip(clips, rates):
+                            rows.append(audio_row(name, r, samples, rate))
+        except Exception as error:
+            errors[name] = "%s: %s" % (type(error).__name__, error)
+    return rows, errors
+
+
+def decoded_export_rows(outdir):
+    """tb-export's images.jsonl and audio.jsonl rows with each file decoded as TensorFlow decodes
+    it: PNG pixels as [height][width][channels] uint8 (palette expanded, gray keeping one
+    channel), 16-bit PCM WAV samples as [frame][channel] float32 sample / 32768."""
+    from PIL import Image
+
+    rows = []
+    for line in open(os.path.join(outdir, "images.jsonl")):
+        row = json.loads(line)
+        image = Image.open(os.path.join(outdir, row["file"]))
+        if image.mode == "P":
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        elif image.mode == "1":
+            image = image.convert("L")
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
+            raise SystemExit("%s: PNG mode %s is not decoded here" % (row["file"], image.mode))
+        pixels = np.asarray(image, dtype=np.uint8)
+        pixels = pixels.reshape(pixels.shape[0], pixels.shape[1], -1)
+        rows.append(dict(row, kind="images", pixels=pixels.tolist()))
+    for line in open(os.path.join(outdir, "audio.jsonl")):
+        row = json.loads(line)
+        with wave.open(os.path.join(outdir, row["file"])) as w:
+            if w.getsampwidth() != 2:
+                raise SystemExit("%s: %d-byte samples (TensorFlow decodes 16-bit PCM)" % (row["file"], w.getsampwidth()))
+            frames = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").reshape(-1, w.getnchannels())
+        samples = frames.astype(np.float32) * np.float32(1.0 / 32768)
+        rows.append(dict(row, kind="audio", samples=[[float(x) for x in frame] for frame in samples]))
+    return rows
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         write(sys.argv[2])
+    elif sys.argv[1] == "read-media":
+        rows, errors = tbparse_media_rows(sys.argv[2])
+        print(json.dumps({"tbparse": rows, "tbparse_errors": errors}))
+    elif sys.argv[1] == "decode-export":
+        print(json.dumps({"rows": decoded_export_rows(sys.argv[2])}))
     else:
         rows, errors = tbparse_rows(sys.argv[2])
         print(json.dumps({"accumulator": accumulator_rows(sys.argv[2]), "accumulator_purged": purged_scalars(sys.argv[2]), "tbparse": rows, "tbparse_errors": errors}))
