@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with only the Swift toolchain installed:
-# installs the system libraries and the compatibility venv when missing, then runs `swift test`.
+# installs the system libraries and the compatibility venvs when missing, then runs `swift test`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/install-deps.sh
 bash scripts/setup-compat-venv.sh
 export CONTRASTIVEBOARD_COMPAT_VENV="${CONTRASTIVEBOARD_COMPAT_VENV:-$root/.venv-compat}"
+export CONTRASTIVEBOARD_COMPAT_TF_VENV="${CONTRASTIVEBOARD_COMPAT_TF_VENV:-$root/.venv-compat-tf}"
 swift test "$@"
 # The kernels and the losses' Float paths run the CVectorMath kernels of the best instruction set the processor
 # has; run their tests once more with each lower set (AVX2 + FMA, baseline) it supports.

@@ -7,7 +7,8 @@ import Testing
 /// tbparse report for a log directory written by torch's own `SummaryWriter`, by tensorboardX and
 /// with TF2 layouts (built from TensorBoard's own summary_v2 protos), including hparams, 2-D
 /// text, restarted runs and a damaged file between healthy runs
-/// (Tests/CompatibilityTests/python/kinds_logdir.py).
+/// (Tests/CompatibilityTests/python/kinds_logdir.py). tbparse's images and audio, which it
+/// decodes with TensorFlow, come from the second venv (`CompatEnvironment.tensorFlowVenv`).
 @Suite(.enabled(if: CompatEnvironment.shouldRun, "compatibility venv not found; run scripts/setup-compat-venv.sh"), .serialized)
 struct KindsCompatibilityTests {
     private typealias Row = [String: Any]
@@ -112,10 +113,29 @@ struct KindsCompatibilityTests {
                 compare(ours: ours, theirs: accumulated.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "EventAccumulator")
                 compare(ours: ours, theirs: fromTbparse.filter { $0.key.hasPrefix(kind + "|") }, keys: common + kindKeys, float32: float32, peer: "tbparse")
             }
+
+            // tbparse's images and audio, which it decodes with TensorFlow (run from the TensorFlow
+            // venv): pixels and samples against our files decoded the same way, width and height
+            // against our rows'.
+            guard let media = try CompatEnvironment.json(try CompatEnvironment.runWithTensorFlow("kinds_logdir.py", ["read-media", logdir])) as? Row,
+                let tbparseMediaRows = media["tbparse"] as? [Row],
+                let decoded = (try CompatEnvironment.json(try CompatEnvironment.run("kinds_logdir.py", ["decode-export", output])) as? Row)?["rows"] as? [Row]
+            else {
+                Issue.record("no JSON of tbparse's images and audio, or of our decoded files")
+                return
+            }
+            #expect((media["tbparse_errors"] as? [String: String])?.isEmpty == true, "tbparse (images, audio): \(media["tbparse_errors"] ?? "nil")")
+            let tbparseMedia = series(tbparseMediaRows)
+            let oursDecoded = series(decoded)
+            compare(ours: oursDecoded, theirs: tbparseMedia.filter { $0.key.hasPrefix("images|") }, keys: common + ["width", "height", "pixels"], float32: false, peer: "tbparse")
+            compare(ours: oursDecoded, theirs: tbparseMedia.filter { $0.key.hasPrefix("audio|") }, keys: common + ["sample_rate", "samples"], float32: false, peer: "tbparse")
+
             // Every series the peers know is exported, and nothing else; tbparse knows every one
-            // but images, audio (they need TensorFlow) and the 2-D text run it raises on.
+            // but the 2-D text run it raises on.
             #expect(Set(ours.keys) == Set(accumulated.keys))
-            #expect(Set(fromTbparse.keys) == Set(accumulated.keys.filter { !$0.hasPrefix("images|") && !$0.hasPrefix("audio|") && !$0.hasPrefix("text|text2d|") }))
+            #expect(Set(oursDecoded.keys) == Set(ours.keys.filter { $0.hasPrefix("images|") || $0.hasPrefix("audio|") }))
+            #expect(Set(fromTbparse.keys).union(tbparseMedia.keys) == Set(accumulated.keys.filter { !$0.hasPrefix("text|text2d|") }))
+            #expect(Set(fromTbparse.keys).isDisjoint(with: tbparseMedia.keys))
             // The torch runs are there with every step (so the comparisons above are not vacuous).
             let torchSeries: [String: Int] = [
                 "scalars|torch|loss": 4, "scalars|torch|loss_tensor": 4, "scalars|torch|loss_double": 4,
@@ -126,9 +146,11 @@ struct KindsCompatibilityTests {
             ]
             for (name, count) in torchSeries {
                 #expect(ours[name]?.count == count && accumulated[name]?.count == count, "\(name): \(ours[name]?.count ?? 0) rows, EventAccumulator \(accumulated[name]?.count ?? 0)")
-                if !name.hasPrefix("images|") && !name.hasPrefix("audio|") {  // tbparse's images and audio need TensorFlow
-                    #expect(fromTbparse[name]?.count == count, "\(name): tbparse \(fromTbparse[name]?.count ?? 0) rows")
-                }
+                #expect((fromTbparse[name] ?? tbparseMedia[name])?.count == count, "\(name): tbparse \(fromTbparse[name]?.count ?? tbparseMedia[name]?.count ?? 0) rows")
+            }
+            // Images and audio of tensorboardX and of the TF2 layout (two images and two clips a step).
+            for (name, count) in ["images|tbx|img": 4, "audio|tbx|clip": 4, "images|tf2|pics": 6, "audio|tf2|sound": 6] {
+                #expect(ours[name]?.count == count && tbparseMedia[name]?.count == count, "\(name): \(ours[name]?.count ?? 0) rows, tbparse \(tbparseMedia[name]?.count ?? 0)")
             }
             #expect(ours["text|torch|note"]?.first.map { same($0["text"], "torch **0**") } == true)
             #expect(ours["text|text2d|table"]?.first.map { same($0["text"], [["a", "b", "c"], ["d", "e", "f"]]) } == true)
