@@ -15,7 +15,8 @@ Runs written:
   text, a raw PR curve, custom-scalars layout, two hparams sessions (tbx/sess_a, tbx/sess_b).
 - tf2: TF2 tensor layouts built with TensorBoard's own summary_v2 protos (no TensorFlow
   needed): scalar/histogram/text tensors, images as a [2 + n] string tensor (two images), audio
-  as an [n, 2] string tensor (two clips, empty labels), a PR curve, hparams config at the root of tf2 and a session tf2/trial.
+  as an [n, 2] string tensor (two clips, empty labels, WAV encoding in the plugin data), a PR
+  curve, hparams config at the root of tf2 and a session tf2/trial.
 - text2d: a TF2 2-D text tensor (tbparse raises on it).
 - b_damaged: a file whose third record has a flipped payload byte.
 - restart: tensorboardX, steps 0..9, then a second writer with purge_step=5 writing 5..9.
@@ -155,6 +156,7 @@ def write(out):
     from tensorboard.compat.proto.summary_pb2 import Summary, SummaryMetadata
     from tensorboard.compat.proto.tensor_pb2 import TensorProto
     from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
+    from tensorboard.plugins.audio import metadata as audio_metadata
     from tensorboard.plugins.histogram import summary_v2 as histogram_v2
     from tensorboard.plugins.hparams import summary_v2 as hparams_v2
     from tensorboard.plugins.pr_curve.plugin_data_pb2 import PrCurvePluginData
@@ -178,10 +180,10 @@ def write(out):
         tensor = TensorProto(dtype=7, tensor_shape=shape(4), string_val=[b"5", b"3"] + images)
         meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="images"))
         add(tf2, Summary(value=[Summary.Value(tag="pics", tensor=tensor, metadata=meta)]), step, t)
-        # tf.summary.audio's layout: one [clip, label] row per clip, labels empty.
+        # tf.summary.audio's layout: one [clip, label] row per clip, labels empty, WAV encoding.
         clips = [wav_bytes(np.sin(np.arange(400) / (7.0 + k)) * 0.3, 16000) for k in (step, step + 10)]
         tensor = TensorProto(dtype=7, tensor_shape=shape(2, 2), string_val=[clips[0], b"", clips[1], b""])
-        meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="audio"))
+        meta = audio_metadata.create_summary_metadata(display_name="", description="", encoding=audio_metadata.Encoding.Value("WAV"))
         add(tf2, Summary(value=[Summary.Value(tag="sound", tensor=tensor, metadata=meta)]), step, t)
     # pr_curve.summary.raw_data_pb needs TensorFlow; this is its layout: float32 [6, k] rows
     # TP, FP, TN, FN, precision, recall, plugin pr_curves with PrCurvePluginData.
