@@ -68,10 +68,32 @@ struct KindsCompatibilityTests {
         }
     }
 
+    /// Run `cb` of the log directory, written by this package's own `SummaryWriter`: every kind
+    /// the dashboards show, and an HParams session `cb/session`.
+    private func writeOwnRun(_ directory: String) throws {
+        let writer = try SummaryWriter(logDirectory: directory)
+        for step in 0..<3 {
+            let wallTime = 1_700_000_900.25 + Double(step)
+            try writer.addScalar("loss", 1 / Double(step + 1), step: step, wallTime: wallTime)
+            let values: [Double] = (0..<50).map { index in sin(Double(index * (step + 1))) }
+            try writer.addHistogram("weights", values, step: step, wallTime: wallTime)
+            let pixels: [UInt8] = (0..<60).map { index in UInt8((index * 7 + step) % 256) }
+            try writer.addImage("img", pixels: pixels, shape: [4, 5, 3], layout: .hwc, step: step, wallTime: wallTime)
+            let samples: [Double] = (0..<400).map { index in 0.5 * sin(Double(index + step) / 9) }
+            try writer.addAudio("snd", samples, sampleRate: 16_000, step: step, wallTime: wallTime)
+            try writer.addText("note", "cb text \(step)", step: step, wallTime: wallTime)
+        }
+        try writer.addPRCurve("pr", labels: [1, 0, 1, 1, 0, 0], predictions: [0.9, 0.8, 0.6, 0.4, 0.3, 0.1], step: 1, numThresholds: 5, wallTime: 1_700_000_950)
+        try writer.addCustomScalarsMultilineChart(["loss"], category: "Training", title: "losses")
+        try writer.addHparams([("lr", .number(0.05)), ("optimizer", .string("sgd"))], metrics: [("accuracy", 0.625)], runName: "session")
+        try writer.close()
+    }
+
     @Test func everyKindAgreesWithEventAccumulatorAndTbparse() throws {
         try withTemporaryDirectory { directory in
             let logdir = directory + "/logs"
             _ = try CompatEnvironment.run("kinds_logdir.py", ["write", logdir])
+            try writeOwnRun(logdir + "/cb")
             guard let reference = try CompatEnvironment.json(try CompatEnvironment.run("kinds_logdir.py", ["read", logdir])) as? Row,
                 let accumulator = reference["accumulator"] as? [Row], let tbparse = reference["tbparse"] as? [Row]
             else {
@@ -152,6 +174,15 @@ struct KindsCompatibilityTests {
             for (name, count) in ["images|tbx|img": 4, "audio|tbx|clip": 4, "images|tf2|pics": 6, "audio|tf2|sound": 6] {
                 #expect(ours[name]?.count == count && tbparseMedia[name]?.count == count, "\(name): \(ours[name]?.count ?? 0) rows, tbparse \(tbparseMedia[name]?.count ?? 0)")
             }
+            // This package's own run, every kind, as both peers read it.
+            let ownSeries = [
+                "scalars|cb|loss": 3, "histograms|cb|weights": 3, "images|cb|img": 3, "audio|cb|snd": 3, "text|cb|note": 3, "pr-curves|cb|pr": 1,
+                "scalars|cb/session|accuracy": 1,
+            ]
+            for (name, count) in ownSeries {
+                #expect(ours[name]?.count == count && accumulated[name]?.count == count, "\(name): \(ours[name]?.count ?? 0) rows, EventAccumulator \(accumulated[name]?.count ?? 0)")
+                #expect((fromTbparse[name] ?? tbparseMedia[name])?.count == count, "\(name): tbparse \(fromTbparse[name]?.count ?? tbparseMedia[name]?.count ?? 0) rows")
+            }
             #expect(ours["text|torch|note"]?.first.map { same($0["text"], "torch **0**") } == true)
             #expect(ours["text|text2d|table"]?.first.map { same($0["text"], [["a", "b", "c"], ["d", "e", "f"]]) } == true)
             // tbparse raises on the 2-D text run (and so loses the whole run); we read it.
@@ -171,7 +202,7 @@ struct KindsCompatibilityTests {
             }
             #expect(ourHParams.keys.filter { $0.hasPrefix("torch/") }.sorted() == ["torch/sess_a", "torch/sess_b"])
             let metrics = [
-                ("tbx/sess_a", "hparam/accuracy"), ("tbx/sess_b", "hparam/accuracy"), ("tf2/trial", "val_acc"), ("torch/sess_a", "hparam/accuracy"),
+                ("tbx/sess_a", "hparam/accuracy"), ("tbx/sess_b", "hparam/accuracy"), ("tf2/trial", "val_acc"), ("cb/session", "accuracy"), ("torch/sess_a", "hparam/accuracy"),
                 ("torch/sess_a", "hparam/loss"), ("torch/sess_b", "hparam/accuracy"), ("torch/sess_b", "hparam/loss"),
             ]
             for (run, metric) in metrics {
@@ -216,7 +247,7 @@ struct KindsCompatibilityTests {
 
             // Custom Scalars layouts (tensorboardX and torch) as EventAccumulator decodes them.
             let layouts = accumulator.filter { $0["kind"] as? String == "custom-scalars" }
-            #expect(Set(layouts.compactMap { $0["run"] as? String }) == ["tbx", "torch"])
+            #expect(Set(layouts.compactMap { $0["run"] as? String }) == ["cb", "tbx", "torch"])
             for expected in layouts {
                 guard let run = reader.runs.first(where: { $0.name == expected["run"] as? String }) else {
                     Issue.record("run \(expected["run"] ?? "?") not found")
