@@ -1,4 +1,4 @@
-/// The one spelling of numbers in the tools' CSV and JSON output.
+/// How `tb-export` spells numbers in its CSV and JSON rows.
 ///
 /// Finite values print as the shortest decimal that reads back as the same value, spelled as
 /// Swift's `description` spells it (`0.1`, `3.0`, `1e-05`, `1e+16`); Python's `repr` and
