@@ -8,7 +8,7 @@ import ToolSupport
 /// and their caller calls `flushIfFull()` after each row.
 ///
 /// Rows are written field by field straight into the buffer: integers digit by digit, floating
-/// point values through the standard library's shortest round-trip printer (`write(to:)`, which
+/// point values through `NumberText` (whose general path, the standard library's `write(to:)`,
 /// hands its ASCII digits to `_writeASCII` without making a `String`), and repeated fields (run
 /// and tag names) as bytes escaped once.
 ///
