@@ -74,6 +74,32 @@ public enum DatasetIO {
         do { return try array.integers(path: path) } catch { throw .unreadable(path: path, reason: "labels must be integers (\(error))") }
     }
 
+    /// Loads one labelled split: its features, and its labels from `labels` or, when that is
+    /// `nil`, from the label column of the CSV feature file.
+    ///
+    /// - Parameters:
+    ///   - features: Feature file (as `loadFeatures`).
+    ///   - labels: Label file (as `loadLabels`), or `nil` for the CSV feature file's column.
+    ///   - labelColumn: The CSV label column.
+    /// - Returns: The `[n, d]` features and their `n` labels (the counts are checked by the probes).
+    /// - Throws: `ArrayFileError`.
+    public static func loadSplit(features: String, labels: String?, labelColumn: String = "label") throws(ArrayFileError) -> (features: FeatureMatrix, labels: [Int]) {
+        let matrix = try loadFeatures(features, labelColumn: labelColumn)
+        return (matrix, try loadLabels(labels ?? features, labelColumn: labelColumn))
+    }
+
+    /// Why a split's labels cannot be found, or `nil`: labels must be given unless the features
+    /// are a CSV file (whose `labelColumn` holds them).
+    ///
+    /// - Parameters:
+    ///   - option: The command-line option that names the labels, for the message.
+    ///   - features: The feature file.
+    ///   - labels: The label file, if given.
+    ///   - labelColumn: The CSV label column.
+    public static func missingLabels(option: String, features: String, labels: String?, labelColumn: String) -> String? {
+        labels == nil && !features.hasSuffix(".csv") ? "\(option) is required unless the features are a CSV file with a '\(labelColumn)' column" : nil
+    }
+
     private static func splitKey(_ path: String) -> (String, String?) {
         if let range = path.range(of: ".npz:", options: .backwards) {
             return (String(path[..<range.lowerBound]) + ".npz", String(path[range.upperBound...]))

@@ -72,17 +72,14 @@ struct LinearProbeCommand: ParsableCommand {
         }
         guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive finite number, got \(tol)") }
         guard maxIter >= 0 else { throw ValidationError("--max-iter must be ≥ 0, got \(maxIter)") }
-        for (flag, features, labels) in [("--train-labels", trainFeatures, trainLabels), ("--test-labels", testFeatures, testLabels)]
-        where labels == nil && !features.hasSuffix(".csv") {
-            throw ValidationError("\(flag) is required unless the features are a CSV file with a '\(labelColumn)' column")
+        for (option, features, labels) in [("--train-labels", trainFeatures, trainLabels), ("--test-labels", testFeatures, testLabels)] {
+            if let reason = DatasetIO.missingLabels(option: option, features: features, labels: labels, labelColumn: labelColumn) { throw ValidationError(reason) }
         }
     }
 
     func run() throws {
-        let trainX = try DatasetIO.loadFeatures(trainFeatures, labelColumn: labelColumn)
-        let testX = try DatasetIO.loadFeatures(testFeatures, labelColumn: labelColumn)
-        let trainY = try DatasetIO.loadLabels(trainLabels ?? trainFeatures, labelColumn: labelColumn)
-        let testY = try DatasetIO.loadLabels(testLabels ?? testFeatures, labelColumn: labelColumn)
+        let (trainX, trainY) = try DatasetIO.loadSplit(features: trainFeatures, labels: trainLabels, labelColumn: labelColumn)
+        let (testX, testY) = try DatasetIO.loadSplit(features: testFeatures, labels: testLabels, labelColumn: labelColumn)
         var configuration = LinearProbeConfiguration()
         configuration.model.inverseRegularization = inverseRegularization
         configuration.model.optimizer.gradientTolerance = tol
