@@ -34,6 +34,9 @@ public enum WorkerPool {
     /// The configured worker count, or −1 for the default (`AvailableProcessors.count − 1`).
     private static let configuredThreads = Atomic<Int>(-1)
 
+    /// The most worker threads a configuration may ask for (larger requests are clamped to it).
+    public static let maximumWorkerThreads = 1024
+
     /// The number of threads a parallel region runs on: the workers plus the caller's, 1 when
     /// the pool is off.
     public static var parallelism: Int { pool().threadCount + 1 }
@@ -46,7 +49,7 @@ public enum WorkerPool {
     ///
     /// Called by `RuntimeConfiguration.apply()`; thread-safe.
     static func configure(workerThreads: Int?) {
-        let requested = workerThreads.map { Swift.max(0, $0) } ?? -1
+        let requested = workerThreads.map { Swift.min(Swift.max(0, $0), maximumWorkerThreads) } ?? -1
         configuredThreads.store(requested, ordering: .sequentiallyConsistent)
         let retired: SpinningPool? = state.withLock { pool in
             guard let current = pool, current.threadCount != resolvedThreads(requested) else { return nil }
@@ -101,6 +104,10 @@ final class SpinningPool: @unchecked Sendable {
     let claim = Atomic<Int>(0)
     /// Iterations of the current job that have returned.
     let finished = Atomic<Int>(0)
+    /// Set while the caller of the current job sleeps on `jobDone` for the last iterations.
+    let callerWaits = Atomic<Bool>(false)
+    /// Signalled when the current job's last iteration finishes while the caller sleeps.
+    let jobDone = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// Workers blocked on `condition`.
     let sleepers = Atomic<Int>(0)
     /// Set while a caller owns the pool.
@@ -120,6 +127,7 @@ final class SpinningPool: @unchecked Sendable {
     init(threads: Int) {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
+        pthread_cond_init(jobDone, nil)
         for index in 0..<threads {
             let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
@@ -200,11 +208,33 @@ final class SpinningPool: @unchecked Sendable {
                     pthread_mutex_unlock(mutex)
                 }
                 work(generation: Self.generation(of: next))
-                while finished.load(ordering: .acquiring) < iterations {}
+                waitForTheOtherIterations(iterations)
                 job = nil
             }
         }
         busy.store(false, ordering: .releasing)
+    }
+
+    /// Returns once all `iterations` of the current job have finished: checks for `spinDuration`
+    /// (the other iterations of a short region end within microseconds), then sleeps until the
+    /// worker finishing the last one signals `jobDone`, so a long job's caller does not keep a
+    /// processor busy. `callerWaits` is set before `finished` is read again, and a worker reads
+    /// `callerWaits` after counting its iteration (both sequentially consistent): one of the
+    /// two sees the other's write, so the caller never sleeps through the last iteration.
+    private func waitForTheOtherIterations(_ iterations: Int) {
+        var start: UInt64 = 0, polls = 0
+        while finished.load(ordering: .acquiring) < iterations {
+            polls += 1
+            if polls & 255 != 0 { continue }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if start == 0 { start = now }
+            if now - start < Self.spinDuration { continue }
+            pthread_mutex_lock(mutex)
+            callerWaits.store(true, ordering: .sequentiallyConsistent)
+            while finished.load(ordering: .sequentiallyConsistent) < iterations { pthread_cond_wait(jobDone, mutex) }
+            callerWaits.store(false, ordering: .sequentiallyConsistent)
+            pthread_mutex_unlock(mutex)
+        }
     }
 
     /// Claims and runs iterations of `generation` until none is left.
@@ -219,7 +249,12 @@ final class SpinningPool: @unchecked Sendable {
                 continue
             }
             Self.invoke(job!, index)
-            finished.add(1, ordering: .releasing)
+            let done = finished.add(1, ordering: .sequentiallyConsistent).newValue
+            if done == count, callerWaits.load(ordering: .sequentiallyConsistent) {
+                pthread_mutex_lock(mutex)
+                pthread_cond_broadcast(jobDone)
+                pthread_mutex_unlock(mutex)
+            }
             word = claim.load(ordering: .acquiring)
         }
     }

@@ -1,4 +1,3 @@
-import Dispatch
 import ProcessRuntime
 import Synchronization
 import TensorBoard
@@ -61,22 +60,12 @@ struct KindsExport: Sendable {
         let shared = Shared(runs: runs.count)
         WorkerPool.run(iterations: Swift.min(WorkerPool.parallelism, runs.count)) { _ in
             while !shared.aborted.load(ordering: .relaxed) {
-                // Entered before the claim, so a thread that finds no run left waits below
-                // for every run claimed before.
-                shared.inFlight.enter()
                 let index = shared.nextRun.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < runs.count else {
-                    shared.inFlight.leave()
-                    break
-                }
+                guard index < runs.count else { return }
                 let result = exportRun(index, shared: shared)
                 if result.error != nil { shared.aborted.store(true, ordering: .relaxed) }
                 shared.results.withLock { $0[index] = result }
-                shared.inFlight.leave()
             }
-            // A thread out of runs sleeps until the others finish theirs (WorkerPool's caller
-            // would otherwise spin for the whole of the last run).
-            shared.inFlight.wait()
         }
         for result in shared.results.withLock({ $0 }) {
             guard let result else { continue }
@@ -93,8 +82,6 @@ struct KindsExport: Sendable {
     /// State the threads share.
     private final class Shared: Sendable {
         let turns: RunTurns
-        /// Runs claimed and not yet finished.
-        let inFlight = DispatchGroup()
         let nextRun = Atomic<Int>(0)
         /// Set by a run that failed: later runs stop and write nothing.
         let aborted = Atomic<Bool>(false)
