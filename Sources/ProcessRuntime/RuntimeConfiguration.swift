@@ -50,13 +50,13 @@ public struct RuntimeConfiguration: Sendable, Equatable {
     /// This configuration adjusted by the `CONTRASTIVEBOARD_` environment variables
     /// (`RuntimeEnvironment`): `CONTRASTIVEBOARD_WORKER_THREADS=N`,
     /// `CONTRASTIVEBOARD_ALLOCATOR=system`, `CONTRASTIVEBOARD_BLAS_KERNELS=keep`. Values that do
-    /// not parse are ignored.
+    /// not parse are ignored, and so is a worker count outside 0...`WorkerPool.maximumWorkerThreads`.
     ///
     /// - Parameter byEnvironment: `false` returns the configuration unchanged.
     public func overridden(byEnvironment: Bool) -> RuntimeConfiguration {
         guard byEnvironment else { return self }
         var configuration = self
-        if let threads = RuntimeEnvironment.value(of: .workerThreads).flatMap({ Int($0) }), threads >= 0 {
+        if let threads = RuntimeEnvironment.value(of: .workerThreads).flatMap({ Int($0) }), (0...WorkerPool.maximumWorkerThreads).contains(threads) {
             configuration.workerThreads = threads
         }
         if RuntimeEnvironment.value(of: .allocator) == "system" { configuration.tunesAllocator = false }

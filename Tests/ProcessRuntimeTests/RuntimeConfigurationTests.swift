@@ -71,6 +71,12 @@ private func runtimeCheck(_ mode: String, environment: [String: String] = [:]) t
         #expect(values["worker-threads"] == "3")
         let off = try runtimeCheck("tuned", environment: ["CONTRASTIVEBOARD_WORKER_THREADS": "0"])
         #expect(off["worker-threads"] == "0")
+        // A count beyond WorkerPool.maximumWorkerThreads (or negative) is ignored: the default pool.
+        let plain = try runtimeCheck("tuned")
+        for huge in ["100000000", "-2"] {
+            let ignored = try runtimeCheck("tuned", environment: ["CONTRASTIVEBOARD_WORKER_THREADS": huge])
+            #expect(ignored["worker-threads"] == plain["worker-threads"], "CONTRASTIVEBOARD_WORKER_THREADS=\(huge)")
+        }
         #expect(RuntimeConfiguration.tuned.overridden(byEnvironment: false) == .tuned)
     }
 
